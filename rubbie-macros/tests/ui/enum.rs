@@ -1,0 +1,9 @@
+use rubbie::RubbieModel;
+
+#[derive(RubbieModel)]
+enum Status {
+    Active,
+    Closed,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use rubbie::RubbieModel;
+
+#[derive(RubbieModel)]
+struct Marker;
+
+fn main() {}

@@ -1,0 +1,164 @@
+//! rubbie's users, sessions and API tokens in its own tables.
+
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::{AuthMethod, CurrentUser, now, password};
+use crate::db::exec::Executor;
+use crate::db::json_row::plain_object_sql;
+use crate::db::{Database, migrations};
+use crate::error::{Error, Result};
+
+/// A user row as stored.
+#[derive(Deserialize)]
+pub(crate) struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub active: i64,
+}
+
+const USER_FIELDS: [(&str, &str, &str); 5] = [
+    ("id", "rubbie_users", "id"),
+    ("username", "rubbie_users", "username"),
+    ("password_hash", "rubbie_users", "password_hash"),
+    ("role", "rubbie_users", "role"),
+    ("active", "rubbie_users", "active"),
+];
+
+async fn fetch_one<T: DeserializeOwned>(db: &Database, fields: &[(&str, &str, &str)], mut query: SelectStatement) -> Result<Option<T>> {
+    query.expr(Expr::cust(plain_object_sql(db.backend(), fields)));
+    match db.pooled().fetch_text(&query).await? {
+        Some(text) => Ok(Some(serde_json::from_str(&text).map_err(Error::internal)?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn user_by_username(db: &Database, username: &str) -> Result<Option<UserRecord>> {
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
+    fetch_one(db, &USER_FIELDS, query).await
+}
+
+/// How many users exist (the demo creates a first admin when there are none).
+pub async fn user_count(db: &Database) -> Result<i64> {
+    migrations::run(db).await?;
+    let n = db.pooled().fetch_integers(&Query::select().expr(Expr::cust("COUNT(*)")).from("rubbie_users").to_owned()).await?;
+    Ok(n.first().copied().unwrap_or(0))
+}
+
+/// Makes sure an active admin `username` exists with this password (creating rubbie's tables
+/// first if needed). Used by hosts to bootstrap the first sign-in.
+pub async fn create_or_update_admin(db: &Database, username: &str, password: &str) -> Result<()> {
+    migrations::run(db).await?;
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(Error::BadRequest("admin username and password must not be empty".into()));
+    }
+    let hash = password::hash(password)?;
+    let statement: Box<crate::db::exec::Stmt> = match user_by_username(db, username).await? {
+        Some(user) => Box::new(
+            Query::update()
+                .table("rubbie_users")
+                .values([("password_hash", hash.into()), ("role", "admin".into()), ("active", 1i64.into())])
+                .and_where(Expr::col("id").eq(user.id))
+                .to_owned(),
+        ),
+        None => Box::new(
+            Query::insert()
+                .into_table("rubbie_users")
+                .columns(["username", "password_hash", "role", "active", "created_at"])
+                .values_panic([username.into(), hash.into(), "admin".into(), 1i64.into(), now().into()])
+                .to_owned(),
+        ),
+    };
+    db.pooled().execute(statement.as_ref()).await?;
+    Ok(())
+}
+
+/// Creates a session; returns `(secret for the cookie, csrf token)`.
+pub(crate) async fn create_session(db: &Database, user_id: i64, ttl_secs: i64) -> Result<(String, String)> {
+    let secret = password::random_secret();
+    let csrf = password::random_secret();
+    let t = now();
+    let insert = Query::insert()
+        .into_table("rubbie_sessions")
+        .columns(["id", "user_id", "csrf_token", "created_at", "expires_at"])
+        .values_panic([password::secret_hash(&secret).into(), user_id.into(), csrf.clone().into(), t.into(), (t + ttl_secs).into()])
+        .to_owned();
+    db.pooled().execute(&insert).await?;
+    // Old sessions are swept on sign-in so the table does not grow without bound.
+    let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
+    db.pooled().execute(&sweep).await?;
+    Ok((secret, csrf))
+}
+
+#[derive(Deserialize)]
+struct SessionRow {
+    id: i64,
+    username: String,
+    role: String,
+    csrf_token: String,
+}
+
+/// The active user of a session cookie secret, if the session is valid.
+pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
+    let session_id = password::secret_hash(secret);
+    let query = Query::select()
+        .from("rubbie_sessions")
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")))
+        .and_where(Expr::col(("rubbie_sessions", "id")).eq(session_id.as_str()))
+        .and_where(Expr::col(("rubbie_sessions", "expires_at")).gt(now()))
+        .and_where(Expr::col(("rubbie_users", "active")).eq(1))
+        .to_owned();
+    let fields = [
+        ("id", "rubbie_users", "id"),
+        ("username", "rubbie_users", "username"),
+        ("role", "rubbie_users", "role"),
+        ("csrf_token", "rubbie_sessions", "csrf_token"),
+    ];
+    let row: Option<SessionRow> = fetch_one(db, &fields, query).await?;
+    Ok(row.map(|r| CurrentUser {
+        id: r.id,
+        username: r.username,
+        role: r.role,
+        via: AuthMethod::Session { csrf_token: r.csrf_token, session_id },
+    }))
+}
+
+pub(crate) async fn delete_session(db: &Database, session_id: &str) -> Result<()> {
+    db.pooled().execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned()).await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct TokenRow {
+    token_id: i64,
+    id: i64,
+    username: String,
+    role: String,
+}
+
+/// The active user of a personal API token, recording its use.
+pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
+    let query = Query::select()
+        .from("rubbie_api_tokens")
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")))
+        .and_where(Expr::col(("rubbie_api_tokens", "token_hash")).eq(password::secret_hash(secret)))
+        .and_where(Expr::col(("rubbie_users", "active")).eq(1))
+        .to_owned();
+    let fields = [
+        ("token_id", "rubbie_api_tokens", "id"),
+        ("id", "rubbie_users", "id"),
+        ("username", "rubbie_users", "username"),
+        ("role", "rubbie_users", "role"),
+    ];
+    let Some(row) = fetch_one::<TokenRow>(db, &fields, query).await? else { return Ok(None) };
+    let touch = Query::update()
+        .table("rubbie_api_tokens")
+        .value("last_used_at", now())
+        .and_where(Expr::col("id").eq(row.token_id))
+        .to_owned();
+    db.pooled().execute(&touch).await?;
+    Ok(Some(CurrentUser { id: row.id, username: row.username, role: row.role, via: AuthMethod::Token }))
+}

@@ -1,0 +1,77 @@
+//! How a host configures rubbie.
+
+use std::time::Duration;
+
+use crate::db::Database;
+
+/// rubbie's configuration: the database and the few knobs a host may turn.
+///
+/// # Example
+/// ```no_run
+/// # async fn demo() -> Result<(), sqlx::Error> {
+/// let db = rubbie::Database::connect("sqlite://shop.db").await?;
+/// let config = rubbie::Config::new(db).cors_origin("http://localhost:5173").secure_cookies(true);
+/// let app: axum::Router = axum::Router::new().nest("/admin", rubbie::router(config));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) db: Database,
+    pub(crate) cors_origin: Option<String>,
+    pub(crate) secure_cookies: bool,
+    pub(crate) session_ttl: Duration,
+    pub(crate) host_openapi: Option<utoipa::openapi::OpenApi>,
+    pub(crate) login_attempts: u32,
+    pub(crate) login_window: Duration,
+}
+
+impl Config {
+    /// A configuration over `db` with defaults: no CORS, cookies without `Secure`, 7-day sessions.
+    pub fn new(db: Database) -> Self {
+        Config {
+            db,
+            cors_origin: None,
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(7 * 24 * 3600),
+            host_openapi: None,
+            login_attempts: 5,
+            login_window: Duration::from_secs(300),
+        }
+    }
+
+    /// Allows one browser origin (e.g. a separately served SPA) to call the API with credentials.
+    pub fn cors_origin(mut self, origin: impl Into<String>) -> Self {
+        self.cors_origin = Some(origin.into());
+        self
+    }
+
+    /// Marks the session cookie `Secure` (set this when served over TLS).
+    pub fn secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
+    }
+
+    /// How long a session lasts after sign-in.
+    pub fn session_ttl(mut self, ttl: Duration) -> Self {
+        self.session_ttl = ttl;
+        self
+    }
+
+    /// Merges the host's own OpenAPI document into `/api/openapi.json` and Swagger UI.
+    pub fn host_openapi(mut self, spec: utoipa::openapi::OpenApi) -> Self {
+        self.host_openapi = Some(spec);
+        self
+    }
+
+    /// Failed sign-ins allowed per username within `window` before answering 429.
+    pub fn login_rate_limit(mut self, attempts: u32, window: Duration) -> Self {
+        self.login_attempts = attempts;
+        self.login_window = window;
+        self
+    }
+
+    /// The database this configuration points at.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+}

@@ -1,0 +1,220 @@
+//! Running sea-query statements on whichever backend is in use, inside or outside a transaction.
+//!
+//! Every query rubbie runs is built by sea-query (values bound, identifiers checked first), so
+//! the SQL strings handed to sqlx here never contain user input.
+
+use sea_query::{
+    DeleteStatement, InsertStatement, MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement,
+    SqliteQueryBuilder, UpdateStatement,
+};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite, Transaction};
+
+use super::{Backend, Database};
+use crate::error::Result;
+
+/// A statement rendered for one backend: SQL text and its bound values.
+pub(crate) struct Built {
+    sql: String,
+    values: SqlxValues,
+}
+
+/// Any sea-query statement that can be rendered for a backend.
+pub(crate) trait Statement {
+    /// Renders the statement with the backend's quoting and placeholders.
+    fn build_for(&self, backend: Backend) -> Built;
+}
+
+macro_rules! impl_statement {
+    ($($ty:ty),*) => {$(
+        impl Statement for $ty {
+            fn build_for(&self, backend: Backend) -> Built {
+                let (sql, values) = match backend {
+                    Backend::Sqlite => self.build_sqlx(SqliteQueryBuilder),
+                    Backend::Postgres => self.build_sqlx(PostgresQueryBuilder),
+                    Backend::Mysql => self.build_sqlx(MysqlQueryBuilder),
+                };
+                Built { sql, values }
+            }
+        }
+    )*};
+}
+impl_statement!(SelectStatement, InsertStatement, UpdateStatement, DeleteStatement);
+
+/// An open transaction on one of the backends.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+    Mysql(Transaction<'static, MySql>),
+}
+
+/// What an INSERT/UPDATE/DELETE reports.
+pub(crate) struct Done {
+    pub rows_affected: u64,
+    /// The auto-increment id of an INSERT (SQLite and MySQL only).
+    pub last_insert_id: Option<i64>,
+}
+
+/// Runs `$body` with `$conn` bound to the backend's executor (`&Pool` or `&mut *Transaction`).
+macro_rules! with_executor {
+    ($target:expr, $built:ident, |$conn:ident| $body:expr) => {
+        match $target {
+            Target::Db(Database::Sqlite(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Db(Database::Postgres(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Db(Database::Mysql(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Tx(Tx::Sqlite(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Tx(Tx::Postgres(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Tx(Tx::Mysql(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+        }
+    };
+}
+
+/// Where a statement runs.
+pub(crate) enum Target<'a> {
+    Db(&'a Database),
+    Tx(&'a mut Tx),
+}
+
+impl Target<'_> {
+    fn backend(&self) -> Backend {
+        match self {
+            Target::Db(db) => db.backend(),
+            Target::Tx(tx) => tx.backend(),
+        }
+    }
+
+    async fn texts(self, stmt: &Stmt) -> Result<Vec<String>> {
+        let built = stmt.build_for(self.backend());
+        with_executor!(self, built, |conn| {
+            let rows = built.fetch_all(conn).await?;
+            rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
+        })
+    }
+
+    async fn integers(self, stmt: &Stmt) -> Result<Vec<i64>> {
+        let built = stmt.build_for(self.backend());
+        with_executor!(self, built, |conn| {
+            let rows = built.fetch_all(conn).await?;
+            rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+        })
+    }
+
+    async fn execute(self, stmt: &Stmt) -> Result<Done> {
+        let built = stmt.build_for(self.backend());
+        let query = |b: Built| (AssertSqlSafe(b.sql), b.values);
+        let (sql, values) = query(built);
+        Ok(match self {
+            Target::Db(Database::Sqlite(p)) => sqlite_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Sqlite(t)) => sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+            Target::Db(Database::Postgres(p)) => pg_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Postgres(t)) => pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+            Target::Db(Database::Mysql(p)) => mysql_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Mysql(t)) => mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+        })
+    }
+}
+
+fn sqlite_done(done: sqlx::sqlite::SqliteQueryResult) -> Done {
+    Done { rows_affected: done.rows_affected(), last_insert_id: Some(done.last_insert_rowid()) }
+}
+
+fn pg_done(done: sqlx::postgres::PgQueryResult) -> Done {
+    Done { rows_affected: done.rows_affected(), last_insert_id: None }
+}
+
+fn mysql_done(done: sqlx::mysql::MySqlQueryResult) -> Done {
+    let id = i64::try_from(done.last_insert_id()).ok().filter(|id| *id != 0);
+    Done { rows_affected: done.rows_affected(), last_insert_id: id }
+}
+
+/// Something statements run on: the pool (autocommit) or an open transaction.
+pub(crate) trait Executor: Send {
+    /// Where the next statement goes.
+    fn target(&mut self) -> Target<'_>;
+
+    /// Rows of a query whose first column is text (rubbie selects rows as JSON text).
+    async fn fetch_texts(&mut self, stmt: &Stmt) -> Result<Vec<String>> {
+        self.target().texts(stmt).await
+    }
+
+    /// At most one row of a text query.
+    async fn fetch_text(&mut self, stmt: &Stmt) -> Result<Option<String>> {
+        Ok(self.fetch_texts(stmt).await?.into_iter().next())
+    }
+
+    /// The first column of every row, as integers.
+    async fn fetch_integers(&mut self, stmt: &Stmt) -> Result<Vec<i64>> {
+        self.target().integers(stmt).await
+    }
+
+    /// Runs an INSERT/UPDATE/DELETE.
+    async fn execute(&mut self, stmt: &Stmt) -> Result<Done> {
+        self.target().execute(stmt).await
+    }
+}
+
+/// A statement as executors take it.
+pub(crate) type Stmt = dyn Statement + Sync;
+
+/// The pool as an [`Executor`]: each statement on its own pooled connection.
+pub(crate) struct Pooled<'a>(&'a Database);
+
+impl Executor for Pooled<'_> {
+    fn target(&mut self) -> Target<'_> {
+        Target::Db(self.0)
+    }
+}
+
+impl Executor for Tx {
+    fn target(&mut self) -> Target<'_> {
+        Target::Tx(self)
+    }
+}
+
+impl Database {
+    /// The executor that runs each statement on its own pooled connection.
+    pub(crate) fn pooled(&self) -> Pooled<'_> {
+        Pooled(self)
+    }
+
+    /// Starts a transaction.
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Database::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Database::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Database::Mysql(p) => Tx::Mysql(p.begin().await?),
+        })
+    }
+
+    /// Runs SQL that rubbie assembled from its own constants (internal DDL), several statements
+    /// allowed; never pass text that came from a request here.
+    pub(crate) async fn execute_trusted(&self, sql: String) -> Result<()> {
+        match self {
+            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// The backend this transaction runs on.
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+            Tx::Mysql(_) => Backend::Mysql,
+        }
+    }
+
+    /// Commits the transaction.
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+            Tx::Mysql(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}

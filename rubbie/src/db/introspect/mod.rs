@@ -1,0 +1,244 @@
+//! Reading the host's schema from the database catalogue, on each backend, and merging it with
+//! the models registered by `#[derive(RubbieModel)]`.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::collections::HashMap;
+
+use super::schema::{Column, ColumnKind, ColumnRef, ForeignKey, Index, Schema, Table, TableSource, humanize};
+use super::{Backend, Database};
+use crate::error::Result;
+use crate::model::ModelInfo;
+
+/// A column as the catalogue describes it, before kinds and models are applied.
+pub(crate) struct RawColumn {
+    pub table: String,
+    pub name: String,
+    pub db_type: String,
+    pub nullable: bool,
+    pub default: Option<String>,
+    pub auto_increment: bool,
+    pub enum_values: Option<Vec<String>>,
+}
+
+/// An index or primary key as the catalogue describes it.
+pub(crate) struct RawIndex {
+    pub table: String,
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub primary: bool,
+}
+
+/// A foreign key as the catalogue describes it.
+pub(crate) struct RawForeignKey {
+    pub table: String,
+    pub key: ForeignKey,
+}
+
+/// Everything one catalogue read returns.
+#[derive(Default)]
+pub(crate) struct Catalogue {
+    pub columns: Vec<RawColumn>,
+    pub indexes: Vec<RawIndex>,
+    pub foreign_keys: Vec<RawForeignKey>,
+}
+
+/// Whether a table is rubbie's own or another tool's bookkeeping, never shown to users.
+pub(crate) fn is_internal_table(name: &str) -> bool {
+    name.starts_with("rubbie_") || name.starts_with("sqlite_") || name == "_sqlx_migrations"
+}
+
+/// Reads every user table of the database and merges the registered models over it.
+pub async fn introspect(db: &Database) -> Result<Schema> {
+    let catalogue = match db {
+        Database::Sqlite(pool) => sqlite::read(pool).await?,
+        Database::Postgres(pool) => postgres::read(pool).await?,
+        Database::Mysql(pool) => mysql::read(pool).await?,
+    };
+    let models: Vec<&'static ModelInfo> = crate::model::registered_models().collect();
+    Ok(build_schema(db.backend(), catalogue, &models))
+}
+
+/// Row-count estimates from the catalogue's statistics (cheap, possibly stale).
+pub async fn row_estimates(db: &Database) -> Result<HashMap<String, i64>> {
+    match db {
+        Database::Sqlite(_) => Ok(HashMap::new()),
+        Database::Postgres(pool) => postgres::row_estimates(pool).await,
+        Database::Mysql(pool) => mysql::row_estimates(pool).await,
+    }
+}
+
+fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo]) -> Schema {
+    let mut tables: Vec<Table> = Vec::new();
+    for raw in cat.columns.into_iter().filter(|c| !is_internal_table(&c.table)) {
+        if tables.last().is_none_or(|t| t.name != raw.table) {
+            tables.push(Table {
+                label: humanize(&raw.table),
+                name: raw.table.clone(),
+                primary_key: Vec::new(),
+                source: TableSource::Introspected,
+                columns: Vec::new(),
+                foreign_keys: Vec::new(),
+                referenced_by: Vec::new(),
+                indexes: Vec::new(),
+            });
+        }
+        let kind = column_kind(backend, &raw.db_type, raw.enum_values.is_some());
+        let table = tables.last_mut().expect("pushed above");
+        table.columns.push(Column {
+            label: humanize(&raw.name),
+            name: raw.name,
+            db_type: raw.db_type,
+            kind,
+            nullable: raw.nullable,
+            default: raw.default,
+            primary_key: false,
+            auto_increment: raw.auto_increment,
+            hidden: false,
+            readonly: false,
+            enum_values: raw.enum_values,
+            references: None,
+        });
+    }
+    let position: HashMap<String, usize> = tables.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    for index in cat.indexes {
+        let Some(&i) = position.get(&index.table) else { continue };
+        let table = &mut tables[i];
+        if index.primary {
+            table.primary_key = index.columns.clone();
+        }
+        table.indexes.push(Index { name: index.name, columns: index.columns, unique: index.unique });
+    }
+    for fk in cat.foreign_keys {
+        let (Some(&from), Some(&to)) = (position.get(&fk.table), position.get(&fk.key.references_table)) else { continue };
+        let incoming = ForeignKey { references_table: fk.table.clone(), ..fk.key.clone() };
+        tables[to].referenced_by.push(incoming);
+        tables[from].foreign_keys.push(fk.key);
+    }
+    for table in &mut tables {
+        apply_keys(table);
+    }
+    for model in models {
+        if let Some(&i) = position.get(model.table) {
+            apply_model(&mut tables[i], model);
+        }
+    }
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    Schema { tables }
+}
+
+/// Marks primary-key columns and single-column foreign-key targets.
+fn apply_keys(table: &mut Table) {
+    for column in &mut table.columns {
+        column.primary_key = table.primary_key.contains(&column.name);
+        if let Some(fk) = table.foreign_keys.iter().find(|fk| fk.columns.len() == 1 && fk.columns[0] == column.name) {
+            column.references = Some(ColumnRef { table: fk.references_table.clone(), column: fk.references_columns[0].clone() });
+        }
+    }
+}
+
+/// Lays a model's labels and hints over the introspected table (the database wins on types).
+fn apply_model(table: &mut Table, model: &ModelInfo) {
+    table.source = TableSource::Model;
+    if let Some(label) = model.label {
+        table.label = label.to_owned();
+    }
+    if table.primary_key.is_empty() {
+        table.primary_key = model.primary_key.iter().map(|c| (*c).to_owned()).collect();
+        for column in &mut table.columns {
+            column.primary_key = table.primary_key.contains(&column.name);
+        }
+    }
+    for field in model.fields {
+        let Some(column) = table.columns.iter_mut().find(|c| c.name == field.column) else { continue };
+        if let Some(label) = field.label {
+            column.label = label.to_owned();
+        }
+        column.hidden |= field.hidden;
+        column.readonly |= field.readonly;
+        if column.references.is_none()
+            && let Some(hint) = field.references
+        {
+            let (t, c) = hint.split_once('.').unwrap_or((hint, "id"));
+            column.references = Some(ColumnRef { table: t.to_owned(), column: c.to_owned() });
+        }
+    }
+}
+
+/// The kind of a column from its database type name.
+pub(crate) fn column_kind(backend: Backend, db_type: &str, is_enum: bool) -> ColumnKind {
+    if is_enum {
+        return ColumnKind::Enum;
+    }
+    let t = db_type.to_ascii_lowercase();
+    let base = t.split('(').next().unwrap_or_default().trim();
+    if backend == Backend::Mysql && (t.starts_with("tinyint(1)") || base == "bool" || base == "boolean") {
+        return ColumnKind::Boolean;
+    }
+    match base {
+        "bool" | "boolean" => ColumnKind::Boolean,
+        "json" | "jsonb" => ColumnKind::Json,
+        "uuid" => ColumnKind::Uuid,
+        "date" => ColumnKind::Date,
+        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" => ColumnKind::Bytes,
+        _ if base.starts_with("time") && !base.starts_with("timestamp") => ColumnKind::Time,
+        _ if base.starts_with("timestamp") || base.starts_with("datetime") => ColumnKind::Datetime,
+        _ if base.contains("int") || base == "serial" || base == "bigserial" || base == "smallserial" => ColumnKind::Integer,
+        _ if base.starts_with("numeric") || base.starts_with("decimal") || base == "money" => ColumnKind::Decimal,
+        _ if base.starts_with("real") || base.starts_with("float") || base.starts_with("double") => ColumnKind::Float,
+        _ if base.contains("char") || base.contains("text") || base.contains("clob") || base == "citext" || base == "string" => ColumnKind::Text,
+        "" if backend == Backend::Sqlite => ColumnKind::Other,
+        _ => ColumnKind::Other,
+    }
+}
+
+/// Parses SQL string literals in a list like `'a','b', 'c''s'` (enum definitions, CHECK lists).
+pub(crate) fn parse_quoted_list(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = list.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut value = String::new();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    value.push('\'');
+                } else {
+                    break;
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        out.push(value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_database_types() {
+        assert_eq!(column_kind(Backend::Mysql, "tinyint(1)", false), ColumnKind::Boolean);
+        assert_eq!(column_kind(Backend::Mysql, "int(11)", false), ColumnKind::Integer);
+        assert_eq!(column_kind(Backend::Postgres, "timestamp with time zone", false), ColumnKind::Datetime);
+        assert_eq!(column_kind(Backend::Postgres, "time without time zone", false), ColumnKind::Time);
+        assert_eq!(column_kind(Backend::Postgres, "numeric(10,2)", false), ColumnKind::Decimal);
+        assert_eq!(column_kind(Backend::Sqlite, "VARCHAR(200)", false), ColumnKind::Text);
+        assert_eq!(column_kind(Backend::Sqlite, "DOUBLE PRECISION", false), ColumnKind::Float);
+        assert_eq!(column_kind(Backend::Postgres, "character varying(20)", true), ColumnKind::Enum);
+    }
+
+    #[test]
+    fn quoted_lists_unescape() {
+        assert_eq!(parse_quoted_list("'a', 'b''c','d'"), vec!["a", "b'c", "d"]);
+    }
+}

@@ -1,0 +1,76 @@
+//! MySQL/MariaDB catalogue: `information_schema`, restricted to `DATABASE()`.
+//!
+//! Every text column is cast to CHAR and every flag to SIGNED so sqlx decodes them the same way
+//! on MySQL 8 and MariaDB (which differ in collations and boolean result types).
+
+use std::collections::HashMap;
+
+use sqlx::MySqlPool;
+
+use super::{Catalogue, RawColumn, RawForeignKey, RawIndex, parse_quoted_list};
+use crate::db::schema::ForeignKey;
+use crate::error::Result;
+
+const COLUMNS: &str = r#"
+SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR),
+       CAST(c.IS_NULLABLE = 'YES' AS SIGNED), CAST(c.COLUMN_DEFAULT AS CHAR),
+       CAST(c.EXTRA LIKE '%auto_increment%' AS SIGNED)
+FROM information_schema.COLUMNS c
+JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
+ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"#;
+
+const INDEXES: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE = 0 AS SIGNED), CAST(COLUMN_NAME AS CHAR)
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"#;
+
+const FOREIGN_KEYS: &str = r#"
+SELECT CAST(CONSTRAINT_NAME AS CHAR), CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
+       CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR)
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"#;
+
+const ESTIMATES: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED)
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"#;
+
+pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
+    let mut cat = Catalogue::default();
+    let columns: Vec<(String, String, String, i64, Option<String>, i64)> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
+    for (table, name, db_type, nullable, default, auto_increment) in columns {
+        let enum_values = db_type.strip_prefix("enum(").map(parse_quoted_list);
+        // MariaDB reports "NULL" as the default of nullable columns without one.
+        let default = default.filter(|d| d != "NULL");
+        cat.columns.push(RawColumn { table, name, db_type, nullable: nullable != 0, default, auto_increment: auto_increment != 0, enum_values });
+    }
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
+    for (table, name, unique, column) in rows {
+        match cat.indexes.last_mut() {
+            Some(last) if last.table == table && last.name == name => last.columns.push(column),
+            _ => cat.indexes.push(RawIndex { primary: name == "PRIMARY", table, name, columns: vec![column], unique: unique != 0 }),
+        }
+    }
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    for (name, table, column, ref_table, ref_column) in rows {
+        match cat.foreign_keys.last_mut() {
+            Some(last) if last.table == table && last.key.name == name => {
+                last.key.columns.push(column);
+                last.key.references_columns.push(ref_column);
+            }
+            _ => cat.foreign_keys.push(RawForeignKey {
+                table,
+                key: ForeignKey { name, columns: vec![column], references_table: ref_table, references_columns: vec![ref_column] },
+            }),
+        }
+    }
+    Ok(cat)
+}
+
+/// `TABLE_ROWS` from InnoDB statistics (an estimate).
+pub(super) async fn row_estimates(pool: &MySqlPool) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).fetch_all(pool).await?;
+    Ok(rows.into_iter().collect())
+}

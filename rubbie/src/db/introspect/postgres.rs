@@ -1,0 +1,76 @@
+//! PostgreSQL catalogue: `pg_catalog`, restricted to the connection's `current_schema()`.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use super::{Catalogue, RawColumn, RawForeignKey, RawIndex};
+use crate::db::schema::ForeignKey;
+use crate::error::Result;
+
+const COLUMNS: &str = r#"
+SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid),
+       (a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'),
+       (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum"#;
+
+const INDEXES: &str = r#"
+SELECT c.relname::text, i.relname::text, ix.indisunique, ix.indisprimary,
+       ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord)
+FROM pg_index ix
+JOIN pg_class c ON c.oid = ix.indrelid
+JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema()
+ORDER BY c.relname, i.relname"#;
+
+const FOREIGN_KEYS: &str = r#"
+SELECT con.conname::text, c.relname::text, f.relname::text,
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o),
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_class f ON f.oid = con.confrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'f' AND n.nspname = current_schema()
+ORDER BY c.relname, con.conname"#;
+
+const ESTIMATES: &str = r#"
+SELECT c.relname::text, c.reltuples::bigint
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"#;
+
+type ColumnRow = (String, String, String, bool, Option<String>, bool, Option<Vec<String>>);
+
+pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
+    let mut cat = Catalogue::default();
+    let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
+    for (table, name, db_type, nullable, default, auto_increment, enum_values) in columns {
+        cat.columns.push(RawColumn { table, name, db_type, nullable, default, auto_increment, enum_values });
+    }
+    let indexes: Vec<(String, String, bool, bool, Vec<String>)> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
+    for (table, name, unique, primary, columns) in indexes {
+        cat.indexes.push(RawIndex { table, name, columns, unique, primary });
+    }
+    let fks: Vec<(String, String, String, Vec<String>, Vec<String>)> =
+        sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    for (name, table, references_table, columns, references_columns) in fks {
+        cat.foreign_keys.push(RawForeignKey { table, key: ForeignKey { name, columns, references_table, references_columns } });
+    }
+    Ok(cat)
+}
+
+/// `reltuples` from the planner statistics; -1 (never analysed) is left out.
+pub(super) async fn row_estimates(pool: &PgPool) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).fetch_all(pool).await?;
+    Ok(rows.into_iter().filter(|(_, n)| *n >= 0).collect())
+}

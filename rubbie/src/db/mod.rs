@@ -1,0 +1,120 @@
+//! The database layer: one native sqlx pool per backend, introspection, and SQL execution.
+//!
+//! `AnyPool` cannot decode booleans, decimals, timestamps or JSON, so rubbie keeps a native pool
+//! per backend and dispatches on [`Database`].
+
+pub(crate) mod errors;
+pub(crate) mod exec;
+pub mod introspect;
+pub(crate) mod json_row;
+pub(crate) mod migrations;
+pub mod schema;
+pub(crate) mod values;
+
+use std::str::FromStr;
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+/// Which SQL engine a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// SQLite (embedded).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+/// A connection pool to the host's database, on one of the three backends.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// An SQLite pool.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL pool.
+    Postgres(PgPool),
+    /// A MySQL/MariaDB pool.
+    Mysql(MySqlPool),
+}
+
+impl Database {
+    /// Connects to a `sqlite:`, `postgres:`/`postgresql:` or `mysql:`/`mariadb:` URL.
+    ///
+    /// SQLite files are created when missing; `sqlite::memory:` uses a single connection so
+    /// every query sees the same in-memory database.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn demo() -> Result<(), sqlx::Error> {
+    /// let db = rubbie::Database::connect("sqlite://shop.db").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .busy_timeout(std::time::Duration::from_secs(10));
+                let memory = url.contains(":memory:") || url.contains("mode=memory");
+                let pool = if memory {
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .connect_with(options)
+                        .await?
+                } else {
+                    SqlitePoolOptions::new()
+                        .max_connections(8)
+                        .connect_with(options.journal_mode(SqliteJournalMode::Wal))
+                        .await?
+                };
+                Ok(Database::Sqlite(pool))
+            }
+            "postgres" | "postgresql" => {
+                let options = PgConnectOptions::from_str(url)?;
+                Ok(Database::Postgres(PgPoolOptions::new().max_connections(10).connect_with(options).await?))
+            }
+            "mysql" | "mariadb" => {
+                let url = url.replacen("mariadb:", "mysql:", 1);
+                let options = MySqlConnectOptions::from_str(&url)?;
+                Ok(Database::Mysql(MySqlPoolOptions::new().max_connections(10).connect_with(options).await?))
+            }
+            _ => Err(sqlx::Error::Configuration(
+                format!("unsupported database URL scheme {scheme:?}: use sqlite:, postgres: or mysql:").into(),
+            )),
+        }
+    }
+
+    /// The backend of this pool.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Database::Sqlite(_) => Backend::Sqlite,
+            Database::Postgres(_) => Backend::Postgres,
+            Database::Mysql(_) => Backend::Mysql,
+        }
+    }
+}
+
+impl From<SqlitePool> for Database {
+    fn from(pool: SqlitePool) -> Self {
+        Database::Sqlite(pool)
+    }
+}
+
+impl From<PgPool> for Database {
+    fn from(pool: PgPool) -> Self {
+        Database::Postgres(pool)
+    }
+}
+
+impl From<MySqlPool> for Database {
+    fn from(pool: MySqlPool) -> Self {
+        Database::Mysql(pool)
+    }
+}

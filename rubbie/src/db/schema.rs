@@ -1,0 +1,173 @@
+//! What rubbie knows about the host's tables: introspection merged with registered models.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The broad kind of a column, which decides how values are encoded, bound and edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    /// Whole numbers.
+    Integer,
+    /// Floating point numbers.
+    Float,
+    /// Exact decimals (NUMERIC/DECIMAL).
+    Decimal,
+    /// true/false.
+    Boolean,
+    /// Strings.
+    Text,
+    /// Calendar date.
+    Date,
+    /// Time of day.
+    Time,
+    /// Date and time (with or without time zone).
+    Datetime,
+    /// JSON documents.
+    Json,
+    /// UUIDs.
+    Uuid,
+    /// Binary data (base64 in JSON).
+    Bytes,
+    /// A string from a fixed set (`enum_values`).
+    Enum,
+    /// Anything else, handled as text.
+    Other,
+}
+
+impl ColumnKind {
+    /// Whether values of this kind are strings that pattern operators (`_like`...) apply to.
+    pub fn is_textual(self) -> bool {
+        matches!(self, ColumnKind::Text | ColumnKind::Enum | ColumnKind::Uuid | ColumnKind::Other)
+    }
+}
+
+/// A foreign-key target of one column.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ColumnRef {
+    /// Referenced table.
+    pub table: String,
+    /// Referenced column.
+    pub column: String,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// The database's type, as the database spells it.
+    #[serde(rename = "type")]
+    pub db_type: String,
+    /// The kind rubbie derives from the type.
+    pub kind: ColumnKind,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// The default expression, as the database reports it.
+    pub default: Option<String>,
+    /// Part of the primary key.
+    pub primary_key: bool,
+    /// Filled by the database (serial, identity, auto_increment, SQLite rowid alias).
+    pub auto_increment: bool,
+    /// Hidden from the grid by default.
+    pub hidden: bool,
+    /// Not writable through rubbie.
+    pub readonly: bool,
+    /// Allowed values of an enum column.
+    pub enum_values: Option<Vec<String>>,
+    /// Single-column foreign key target.
+    pub references: Option<ColumnRef>,
+}
+
+/// A foreign key (outgoing in `foreign_keys`, incoming in `referenced_by`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ForeignKey {
+    /// Constraint name (may be synthesised on SQLite).
+    pub name: String,
+    /// Columns of the referencing table.
+    pub columns: Vec<String>,
+    /// For outgoing keys the referenced table; for incoming keys the referencing table.
+    pub references_table: String,
+    /// Referenced columns (of the referenced table).
+    pub references_columns: Vec<String>,
+}
+
+/// An index.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Indexed columns, in order.
+    pub columns: Vec<String>,
+    /// Whether it enforces uniqueness.
+    pub unique: bool,
+}
+
+/// Where a table's metadata comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TableSource {
+    /// Registered by `#[derive(RubbieModel)]` (and found in the database).
+    Model,
+    /// Found by introspection only.
+    Introspected,
+}
+
+/// One table with everything rubbie knows about it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Primary key columns in order (empty when the table has none).
+    pub primary_key: Vec<String>,
+    /// Model or introspection.
+    pub source: TableSource,
+    /// Columns in database order.
+    pub columns: Vec<Column>,
+    /// Outgoing foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Incoming foreign keys (other tables referencing this one).
+    pub referenced_by: Vec<ForeignKey>,
+    /// Indexes.
+    pub indexes: Vec<Index>,
+}
+
+impl Table {
+    /// The column with this exact name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Column names, for matching database messages to fields.
+    pub fn column_names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+}
+
+/// All tables visible to rubbie, sorted by name.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// The tables.
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    /// The table with this exact name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// "order_items" → "Order items": the default label of tables and columns.
+pub fn humanize(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,149 @@
+//! One error type for the whole API, rendered as the JSON error shape of the HTTP contract.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Field name → messages, for errors that concern particular columns or inputs.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// Everything that can go wrong in a rubbie request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed input: bad JSON, bad query parameters, unknown columns or operators.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed input that breaks a rule (type, constraint); may name fields.
+    #[error("{message}")]
+    Validation {
+        /// Human summary.
+        message: String,
+        /// Per-field messages.
+        fields: FieldErrors,
+    },
+    /// A uniqueness or reference conflict with what is stored.
+    #[error("{message}")]
+    Conflict {
+        /// Human summary.
+        message: String,
+        /// Per-field messages.
+        fields: FieldErrors,
+    },
+    /// Not signed in, or bad credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A cookie-authenticated unsafe request without the right `X-CSRF-Token`.
+    #[error("missing or invalid X-CSRF-Token header")]
+    Csrf,
+    /// No such table, row or resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// Too many attempts; retry later.
+    #[error("{0}")]
+    RateLimited(String),
+    /// A database error not yet classified (constraint violations become 409/422).
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Anything unexpected: logged, never echoed.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// `Result` with rubbie's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A validation error naming one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Error::Validation {
+            message: format!("{field}: {message}"),
+            fields: BTreeMap::from([(field.to_owned(), vec![message])]),
+        }
+    }
+
+    /// An internal error from anything displayable; the detail is logged, not returned.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Error::Internal(err.to_string())
+    }
+
+    /// Classifies a database error, naming the first of `columns` the database mentions.
+    pub(crate) fn with_columns(self, columns: &[&str]) -> Self {
+        match self {
+            Error::Database(err) => crate::db::errors::classify_for(err, columns),
+            other => other,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code in the error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad_request",
+            Error::Validation { .. } => "validation",
+            Error::Conflict { .. } => "conflict",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::Csrf => "csrf",
+            Error::NotFound(_) => "not_found",
+            Error::RateLimited(_) => "rate_limited",
+            Error::Internal(_) | Error::Database(_) => "internal",
+        }
+    }
+}
+
+/// The JSON error body: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// The inside of [`ErrorBody`].
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
+    /// `not_found`, `rate_limited`, `internal`.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Messages per field (column or input name), when the error concerns fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<FieldErrors>,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let this = self.with_columns(&[]);
+        let (message, fields) = match &this {
+            Error::Internal(detail) => {
+                tracing::error!(%detail, "rubbie internal error");
+                ("internal error".to_owned(), None)
+            }
+            Error::Validation { message, fields } | Error::Conflict { message, fields } => {
+                (message.clone(), (!fields.is_empty()).then(|| fields.clone()))
+            }
+            other => (other.to_string(), None),
+        };
+        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields } };
+        (this.status_code(), axum::Json(body)).into_response()
+    }
+}

@@ -1,0 +1,61 @@
+//! Extractors that answer malformed input with the JSON error shape instead of axum's plain text.
+
+use axum::extract::FromRequest;
+use axum::extract::FromRequestParts;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+/// `axum::Json` with rubbie's errors; also the JSON response type.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub(crate) struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query` with rubbie's errors.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Error))]
+pub(crate) struct Query<T>(pub T);
+
+/// `axum::extract::Path` with rubbie's errors.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub(crate) struct Path<T>(pub T);
+
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                Error::BadRequest("expected a JSON body with Content-Type: application/json".into())
+            }
+            other => Error::BadRequest(format!("invalid JSON body: {}", other.body_text())),
+        }
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(rejection: QueryRejection) -> Self {
+        Error::BadRequest(format!("invalid query parameters: {}", rejection.body_text()))
+    }
+}
+
+impl From<PathRejection> for Error {
+    fn from(rejection: PathRejection) -> Self {
+        Error::BadRequest(format!("invalid path: {}", rejection.body_text()))
+    }
+}
+
+/// A JSON response whose body is already serialised (rows built by the database).
+pub(crate) struct RawJson(pub String);
+
+impl IntoResponse for RawJson {
+    fn into_response(self) -> Response {
+        ([(axum::http::header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}

@@ -1,0 +1,53 @@
+//! The HTTP API: one module per area, each with its `router()`, merged here behind the guard.
+
+pub(crate) mod auth;
+mod docs;
+pub(crate) mod extract;
+pub(crate) mod health;
+pub(crate) mod rows;
+pub(crate) mod tables;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware;
+use tower_http::cors::CorsLayer;
+
+use crate::auth::require_user;
+use crate::error::Error;
+use crate::state::AppState;
+
+/// Request bodies larger than this are refused (rows are small; imports will stream).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The API (without the SPA), with rubbie's state applied.
+pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S> {
+    let protected = Router::new()
+        .merge(auth::router())
+        .merge(tables::router())
+        .merge(rows::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
+    let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_credentials(true)
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("x-csrf-token")])
+    });
+    let router = Router::new()
+        .merge(health::router())
+        .merge(auth::public_router())
+        .merge(docs::router(&state))
+        .merge(protected)
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+async fn api_not_found() -> Error {
+    Error::NotFound("no such API endpoint".into())
+}

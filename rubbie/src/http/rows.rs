@@ -1,0 +1,151 @@
+//! Rows of one table: list with filter/sort/pagination/count, and get/insert/update/delete by key.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Json, Path, Query, RawJson};
+use crate::error::{Error, Result};
+use crate::query::rows::{self, CountMode, ListQuery};
+use crate::query::{filter, order};
+use crate::state::AppState;
+
+/// Largest page a client may ask for.
+pub const MAX_LIMIT: u64 = 1000;
+const DEFAULT_LIMIT: u64 = 50;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tables/{table}/rows", get(list_rows).post(insert_row))
+        .route("/api/v1/tables/{table}/rows/{pk}", get(get_row).patch(update_row).delete(delete_row))
+}
+
+/// Query parameters of the rows listing.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RowsParams {
+    /// Filter in the where language (JSON), e.g. `{"name":{"_ilike":"%ann%"}}`.
+    #[serde(rename = "where")]
+    #[param(rename = "where")]
+    pub filter: Option<String>,
+    /// Sort: `col,-col2` (`-` for descending).
+    pub order_by: Option<String>,
+    /// Page size, 1 to 1000 (default 50).
+    pub limit: Option<u64>,
+    /// Rows to skip (offset pagination).
+    pub offset: Option<u64>,
+    /// Cursor from `next_cursor` (keyset pagination; ignores `offset`).
+    pub after: Option<String>,
+    /// `exact`, `estimated` or `none` (default: exact, or estimated for big unfiltered tables).
+    pub count: Option<String>,
+    /// Columns to return, comma-separated (default: all).
+    pub columns: Option<String>,
+}
+
+/// One page of rows.
+#[derive(Serialize, ToSchema)]
+pub struct RowsPage {
+    /// The rows, column → value.
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Box<RawValue>,
+    /// Total rows matching the filter (null with `count=none`).
+    pub count: Option<i64>,
+    /// `exact` or `estimated`.
+    pub count_kind: Option<&'static str>,
+    /// Pass as `after` for the next page (keyset); null on the last page or for sorts on
+    /// nullable columns.
+    pub next_cursor: Option<String>,
+}
+
+fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQuery> {
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_LIMIT}")));
+    }
+    let count = match p.count.as_deref() {
+        None => None,
+        Some("exact") => Some(CountMode::Exact),
+        Some("estimated") => Some(CountMode::Estimated),
+        Some("none") => Some(CountMode::None),
+        Some(other) => return Err(Error::BadRequest(format!("count: {other:?} is not one of exact, estimated, none"))),
+    };
+    Ok(ListQuery {
+        filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
+        order: order::parse(table, p.order_by.as_deref())?,
+        limit,
+        offset: p.offset.unwrap_or(0),
+        after: p.after.filter(|a| !a.is_empty()),
+        count,
+        columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
+    })
+}
+
+/// Lists rows with filter, sort, pagination and count.
+#[utoipa::path(get, path = "/api/v1/tables/{table}/rows", tag = "rows",
+    params(("table" = String, Path, description = "table name"), RowsParams),
+    responses((status = 200, body = RowsPage), (status = 400, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn list_rows(
+    State(state): State<AppState>,
+    Path(table): Path<String>,
+    Query(params): Query<RowsParams>,
+) -> Result<Json<RowsPage>> {
+    let table = state.table(&table).await?;
+    let query = list_query(params, &table)?;
+    let page = rows::list(state.db(), &state.schema(), &table, query).await?;
+    Ok(Json(RowsPage { rows: page.rows, count: page.count, count_kind: page.count_kind, next_cursor: page.next_cursor }))
+}
+
+/// One row by primary key (composite keys: values joined by `,`, with `~2C` for a comma).
+#[utoipa::path(get, path = "/api/v1/tables/{table}/rows/{pk}", tag = "rows",
+    params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn get_row(State(state): State<AppState>, Path((table, pk)): Path<(String, String)>) -> Result<RawJson> {
+    let table = state.table(&table).await?;
+    Ok(RawJson(rows::get(state.db(), &table, &pk).await?))
+}
+
+/// Inserts a row; answers with the row as stored.
+#[utoipa::path(post, path = "/api/v1/tables/{table}/rows", tag = "rows",
+    params(("table" = String, Path, description = "table name")),
+    request_body(content = Object, description = "column → value"),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn insert_row(
+    State(state): State<AppState>,
+    Path(table): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<(StatusCode, RawJson)> {
+    let table = state.table(&table).await?;
+    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &table, &body).await?)))
+}
+
+/// Changes the given columns of a row; answers with the row as stored.
+#[utoipa::path(patch, path = "/api/v1/tables/{table}/rows/{pk}", tag = "rows",
+    params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
+    request_body(content = Object, description = "column → new value"),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_row(
+    State(state): State<AppState>,
+    Path((table, pk)): Path<(String, String)>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<RawJson> {
+    let table = state.table(&table).await?;
+    Ok(RawJson(rows::update(state.db(), &table, &pk, &body).await?))
+}
+
+/// Deletes a row.
+#[utoipa::path(delete, path = "/api/v1/tables/{table}/rows/{pk}", tag = "rows",
+    params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
+    responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn delete_row(State(state): State<AppState>, Path((table, pk)): Path<(String, String)>) -> Result<StatusCode> {
+    let table = state.table(&table).await?;
+    rows::delete(state.db(), &table, &pk).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

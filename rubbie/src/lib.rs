@@ -1,0 +1,55 @@
+//! rubbie mounts a complete admin console — a Vue SPA, a JSON API and Swagger UI — into any
+//! Axum application, over SQLite, PostgreSQL or MySQL/MariaDB.
+//!
+//! # Example
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = rubbie::Database::connect("sqlite://shop.db").await?;
+//! let app: axum::Router = axum::Router::new().nest("/admin", rubbie::router(rubbie::Config::new(db)));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod auth;
+mod config;
+pub mod db;
+mod error;
+mod http;
+mod model;
+pub mod openapi;
+mod query;
+mod state;
+
+use axum::Router;
+
+pub use auth::CurrentUser;
+pub use auth::create_or_update_admin;
+pub use auth::store::user_count;
+pub use config::Config;
+pub use db::{Backend, Database};
+pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result};
+pub use model::{FieldInfo, ModelInfo, RubbieModel};
+/// `#[derive(RubbieModel)]`: opts a struct's table in, with labels and hints.
+pub use rubbie_macros::RubbieModel;
+
+/// Builds rubbie's router: the API under `/api/`, Swagger UI at `/api/docs/`, the SPA at `/`.
+/// Nest it anywhere (`Router::new().nest("/admin", rubbie::router(config))`) or serve it at `/`.
+///
+/// rubbie's own tables are created on the first request (or by [`create_or_update_admin`]).
+pub fn router<S: Clone + Send + Sync + 'static>(config: Config) -> Router<S> {
+    let state = state::AppState::new(config);
+    http::api(state).merge(rubbie_vue::router())
+}
+
+/// Runs rubbie's internal migrations now (otherwise they run on the first request).
+pub async fn migrate(db: &Database) -> Result<()> {
+    db::migrations::run(db).await
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::model::{FieldInfo, ModelInfo, RubbieModel, registered_models};
+    pub use inventory;
+}

@@ -1,0 +1,42 @@
+//! The OpenAPI 3.1 document of rubbie's API (utoipa), with the host's document merged in.
+
+use utoipa::OpenApi;
+use utoipa::openapi::Server;
+
+use crate::http::{auth, health, rows, tables};
+
+/// rubbie's own API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rubbie", description = "Admin console API: tables, rows, auth."),
+    paths(
+        health::health,
+        auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
+        tables::list_tables, tables::table_schema,
+        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    tags(
+        (name = "health", description = "Liveness"),
+        (name = "auth", description = "Sign-in, sessions and API tokens"),
+        (name = "tables", description = "Tables and their schema"),
+        (name = "rows", description = "Browse and edit rows"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document served at `/api/openapi.json`: rubbie's paths plus the host's, if given.
+/// rubbie's paths are relative to its mount point; the host's keep the host's root as their
+/// server, so Swagger UI calls both correctly.
+pub fn document(host: Option<&utoipa::openapi::OpenApi>) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    if let Some(host) = host {
+        let mut host = host.clone();
+        for item in host.paths.paths.values_mut() {
+            item.servers.get_or_insert_with(|| vec![Server::new("/")]);
+        }
+        doc.merge(host);
+    }
+    doc
+}

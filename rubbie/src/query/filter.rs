@@ -1,0 +1,185 @@
+//! The where language (Hasura's boolean expressions) compiled to a sea-query condition.
+//!
+//! `{"_and": [{"country": {"_eq": "DE"}}, {"customer": {"email": {"_ilike": "%@x.org"}}}]}`.
+//! Every column, operator and value is checked against the schema; anything unknown or of the
+//! wrong type is a 400 that names it. Relation keys filter through foreign keys with `EXISTS`.
+
+use sea_query::{Condition, Expr, ExprTrait, Func, Query};
+use serde_json::Value as Json;
+
+use crate::db::Backend;
+use crate::db::json_row::quote_ident;
+use crate::db::schema::{Column, Schema, Table};
+use crate::db::values::bind;
+use crate::error::{Error, Result};
+
+/// The operators of the where language.
+pub(crate) const OPERATORS: &[&str] =
+    &["_eq", "_neq", "_gt", "_gte", "_lt", "_lte", "_in", "_nin", "_like", "_nlike", "_ilike", "_nilike", "_is_null"];
+
+/// Compiles a where expression over `table` (referred to by its own name in the query).
+pub(crate) fn compile(backend: Backend, schema: &Schema, table: &Table, expr: &Json) -> Result<Condition> {
+    let mut ctx = Ctx { backend, schema, aliases: 0 };
+    ctx.object(table, &table.name, expr, "where")
+}
+
+struct Ctx<'a> {
+    backend: Backend,
+    schema: &'a Schema,
+    aliases: usize,
+}
+
+fn bad(path: &str, message: impl std::fmt::Display) -> Error {
+    Error::BadRequest(format!("{path}: {message}"))
+}
+
+/// A relation reachable from a table: `(name, other table, [(our column, their column)])`.
+struct Relation<'a> {
+    table: &'a Table,
+    pairs: Vec<(String, String)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn object(&mut self, table: &Table, alias: &str, expr: &Json, path: &str) -> Result<Condition> {
+        let Json::Object(map) = expr else { return Err(bad(path, "expected an object")) };
+        let mut all = Condition::all();
+        for (key, value) in map {
+            let here = format!("{path}.{key}");
+            all = all.add(match key.as_str() {
+                "_and" | "_or" => {
+                    let Json::Array(items) = value else { return Err(bad(&here, "expected an array")) };
+                    let mut group = if key == "_and" { Condition::all() } else { Condition::any() };
+                    if items.is_empty() && key == "_or" {
+                        group = group.add(Expr::cust("1 = 0"));
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        group = group.add(self.object(table, alias, item, &format!("{here}[{i}]"))?);
+                    }
+                    group
+                }
+                "_not" => self.object(table, alias, value, &here)?.not(),
+                _ => match table.column(key) {
+                    Some(column) => self.column(alias, column, value, &here)?,
+                    None => match self.relation(table, key) {
+                        Some(rel) => self.exists(alias, rel, value, &here)?,
+                        None => {
+                            return Err(bad(&here, format!("{:?} is neither a column nor a relation of {}", key, table.name)));
+                        }
+                    },
+                },
+            });
+        }
+        Ok(all)
+    }
+
+    fn relation(&self, table: &Table, name: &str) -> Option<Relation<'a>> {
+        for fk in &table.foreign_keys {
+            let rel_name = match fk.columns.as_slice() {
+                [single] => single.strip_suffix("_id").unwrap_or(&fk.references_table).to_owned(),
+                _ => fk.references_table.clone(),
+            };
+            if rel_name == name || fk.references_table == name {
+                let other = self.schema.table(&fk.references_table)?;
+                let pairs = fk.columns.iter().cloned().zip(fk.references_columns.iter().cloned()).collect();
+                return Some(Relation { table: other, pairs });
+            }
+        }
+        let incoming = table.referenced_by.iter().find(|fk| fk.references_table == name)?;
+        let other = self.schema.table(&incoming.references_table)?;
+        // For incoming keys `columns` are the other table's; they point at our `references_columns`.
+        let pairs = incoming.references_columns.iter().cloned().zip(incoming.columns.iter().cloned()).collect();
+        Some(Relation { table: other, pairs })
+    }
+
+    fn exists(&mut self, alias: &str, rel: Relation<'a>, value: &Json, path: &str) -> Result<Condition> {
+        self.aliases += 1;
+        let inner = format!("r{}", self.aliases);
+        let mut sub = Query::select();
+        sub.expr(Expr::cust("1")).from_as(rel.table.name.clone(), inner.clone());
+        for (ours, theirs) in &rel.pairs {
+            sub.and_where(Expr::col((inner.clone(), theirs.clone())).equals((alias.to_owned(), ours.clone())));
+        }
+        sub.cond_where(self.object(rel.table, &inner, value, path)?);
+        Ok(Condition::all().add(Expr::exists(sub)))
+    }
+
+    fn column(&self, alias: &str, column: &Column, ops: &Json, path: &str) -> Result<Condition> {
+        let Json::Object(ops) = ops else { return Err(bad(path, "expected an object of operators like {\"_eq\": ...}")) };
+        let mut all = Condition::all();
+        for (op, value) in ops {
+            all = all.add(self.operator(alias, column, op, value, &format!("{path}.{op}"))?);
+        }
+        Ok(all)
+    }
+
+    fn col(&self, alias: &str, column: &Column) -> Expr {
+        Expr::col((alias.to_owned(), column.name.clone()))
+    }
+
+    fn value(&self, column: &Column, value: &Json, path: &str) -> Result<Expr> {
+        if value.is_null() {
+            return Err(bad(path, "null is not a value here; use {\"_is_null\": true}"));
+        }
+        bind(self.backend, column, value).map_err(|m| bad(path, m))
+    }
+
+    fn operator(&self, alias: &str, column: &Column, op: &str, value: &Json, path: &str) -> Result<Condition> {
+        let col = self.col(alias, column);
+        let expr = match op {
+            "_eq" => col.eq(self.value(column, value, path)?),
+            "_neq" => col.ne(self.value(column, value, path)?),
+            "_gt" => col.gt(self.value(column, value, path)?),
+            "_gte" => col.gte(self.value(column, value, path)?),
+            "_lt" => col.lt(self.value(column, value, path)?),
+            "_lte" => col.lte(self.value(column, value, path)?),
+            "_in" | "_nin" => {
+                let Json::Array(items) = value else { return Err(bad(path, "expected an array")) };
+                let bound = items.iter().map(|v| self.value(column, v, path)).collect::<Result<Vec<_>>>()?;
+                return Ok(if op == "_in" {
+                    bound.into_iter().fold(Condition::any().add(Expr::cust("1 = 0")), |c, v| c.add(self.col(alias, column).eq(v)))
+                } else {
+                    bound.into_iter().fold(Condition::all(), |c, v| c.add(self.col(alias, column).ne(v)))
+                });
+            }
+            "_like" | "_nlike" | "_ilike" | "_nilike" => {
+                if !column.kind.is_textual() {
+                    return Err(bad(path, format!("pattern operators apply to text columns, {} is {:?}", column.name, column.kind)));
+                }
+                let Json::String(pattern) = value else { return Err(bad(path, "expected a pattern string")) };
+                let text_col = self.as_text(alias, column);
+                let insensitive = op.contains("ilike");
+                let (left, right) = if insensitive {
+                    (Expr::expr(Func::lower(text_col)), pattern.to_lowercase())
+                } else {
+                    (text_col, pattern.clone())
+                };
+                if op.starts_with("_n") { left.not_like(right) } else { left.like(right) }
+            }
+            "_is_null" => match value {
+                Json::Bool(true) => col.is_null(),
+                Json::Bool(false) => col.is_not_null(),
+                _ => return Err(bad(path, "expected true or false")),
+            },
+            _ => return Err(bad(path, format!("unknown operator; use one of {}", OPERATORS.join(" ")))),
+        };
+        Ok(Condition::all().add(expr))
+    }
+
+    /// The column as text, for pattern matching on enum/uuid columns in Postgres.
+    fn as_text(&self, alias: &str, column: &Column) -> Expr {
+        if self.backend == Backend::Postgres && column.kind != crate::db::schema::ColumnKind::Text {
+            Expr::cust(format!("CAST({}.{} AS TEXT)", quote_ident(self.backend, alias), quote_ident(self.backend, &column.name)))
+        } else {
+            self.col(alias, column)
+        }
+    }
+}
+
+/// Parses the `where` query parameter.
+pub(crate) fn parse_param(text: &str) -> Result<Json> {
+    let value: Json = serde_json::from_str(text).map_err(|e| Error::BadRequest(format!("where: invalid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Error::BadRequest("where: expected a JSON object".into()));
+    }
+    Ok(value)
+}

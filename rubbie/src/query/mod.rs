@@ -1,0 +1,7 @@
+//! The query layer: the where language, sorting, primary keys from URLs, and every read and
+//! write of the host's rows (one place, so permissions and audit can hook in later).
+
+pub(crate) mod filter;
+pub(crate) mod order;
+pub(crate) mod pk;
+pub(crate) mod rows;

@@ -1,0 +1,84 @@
+//! The rubbie demo: a small shop with its own API, and rubbie mounted at `/admin`.
+//!
+//! Environment: `BIND_ADDR` (default `127.0.0.1:8000`), `DATABASE_URL` (default a SQLite file
+//! `rubbie_demo.db` in the working directory), `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`.
+//! `test_project openapi` prints the merged OpenAPI document and exits.
+
+mod api;
+mod models;
+mod shop;
+
+use std::process::ExitCode;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use utoipa::OpenApi;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("test_project: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).as_deref() == Some("openapi") {
+        let doc = rubbie::openapi::document(Some(&api::ShopApi::openapi()));
+        println!("{}", doc.to_pretty_json()?);
+        return Ok(());
+    }
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rubbie_demo.db".to_owned());
+    let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
+    let db = rubbie::Database::connect(&url).await.map_err(|e| format!("cannot open {}: {e}", redact(&url)))?;
+    if shop::ensure(&db).await? {
+        tracing::info!(orders = shop::ORDERS, "demo shop created and seeded");
+    }
+    bootstrap_admin(&db).await?;
+
+    let config = rubbie::Config::new(db.clone()).host_openapi(api::ShopApi::openapi());
+    let app = api::router(db).nest("/admin", rubbie::router(config));
+    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let addr = listener.local_addr()?;
+    println!("rubbie admin ready: http://{addr}/admin/");
+    axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); }).await?;
+    Ok(())
+}
+
+/// RUBBIE_ADMIN_USERNAME + RUBBIE_ADMIN_PASSWORD → that admin exists with that password; neither
+/// set and no user yet → `admin` with a random password, printed once.
+async fn bootstrap_admin(db: &rubbie::Database) -> Result<(), Box<dyn std::error::Error>> {
+    let username = std::env::var("RUBBIE_ADMIN_USERNAME").ok().filter(|s| !s.is_empty());
+    let password = std::env::var("RUBBIE_ADMIN_PASSWORD").ok().filter(|s| !s.is_empty());
+    match (username, password) {
+        (Some(u), Some(p)) => rubbie::create_or_update_admin(db, &u, &p).await?,
+        (None, None) if rubbie::user_count(db).await? == 0 => {
+            let password: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+            rubbie::create_or_update_admin(db, "admin", &password).await?;
+            println!("created the first rubbie user: admin / {password}  (shown only this once)");
+        }
+        (None, None) => {}
+        _ => return Err("set both RUBBIE_ADMIN_USERNAME and RUBBIE_ADMIN_PASSWORD, or neither".into()),
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
