@@ -5,7 +5,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let db = rubbie::Database::connect("sqlite://shop.db").await?;
-//! let app: axum::Router = axum::Router::new().nest("/admin", rubbie::router(rubbie::Config::new(db)));
+//! let app: axum::Router = axum::Router::new().nest_service("/admin", rubbie::router(rubbie::Config::new(db)));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
 //! axum::serve(listener, app).await?;
 //! # Ok(()) }
@@ -35,7 +35,10 @@ pub use model::{FieldInfo, ModelInfo, RubbieModel};
 pub use rubbie_macros::RubbieModel;
 
 /// Builds rubbie's router: the API under `/api/`, Swagger UI at `/api/docs/`, the SPA at `/`.
-/// Nest it anywhere (`Router::new().nest("/admin", rubbie::router(config))`) or serve it at `/`.
+///
+/// Mount it with `nest_service("/admin", rubbie::router(config))`, or `merge` it to serve it at
+/// `/`. (`nest` works for every path except `/admin/` itself: axum 0.8 routes a nested router's
+/// fallback only below the prefix, and the SPA lives at `/admin/`.)
 ///
 /// rubbie's own tables are created on the first request (or by [`create_or_update_admin`]).
 pub fn router<S: Clone + Send + Sync + 'static>(config: Config) -> Router<S> {

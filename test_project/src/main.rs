@@ -43,7 +43,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     bootstrap_admin(&db).await?;
 
     let config = rubbie::Config::new(db.clone()).host_openapi(api::ShopApi::openapi());
-    let app = api::router(db).nest("/admin", rubbie::router(config));
+    let app = api::router(db).nest_service("/admin", rubbie::router(config));
     let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
     println!("rubbie admin ready: http://{addr}/admin/");

@@ -218,6 +218,21 @@ fn writable_values(backend: Backend, table: &Table, body: &Json) -> Result<Vec<(
     }
 }
 
+/// SQLite reports a broken foreign key without naming it: blame the key columns that were written.
+fn name_foreign_keys(err: Error, table: &Table, body: &Json) -> Error {
+    match err {
+        Error::Conflict { message, mut fields } if fields.is_empty() && message.contains("foreign key") => {
+            for fk in &table.foreign_keys {
+                for column in fk.columns.iter().filter(|c| body.get(c.as_str()).is_some()) {
+                    fields.insert(column.clone(), vec!["no row with this value in ".to_owned() + &fk.references_table]);
+                }
+            }
+            Error::Conflict { message, fields }
+        }
+        other => other,
+    }
+}
+
 /// Inserts one row and returns it as stored (defaults and generated keys included).
 pub(crate) async fn insert(db: &Database, table: &Table, body: &Json) -> Result<String> {
     let backend = db.backend();
@@ -235,12 +250,12 @@ pub(crate) async fn insert(db: &Database, table: &Table, body: &Json) -> Result<
     let mut tx = db.begin().await?;
     let key = if backend != Backend::Mysql && !table.primary_key.is_empty() {
         insert.returning(Query::returning().expr(Expr::cust(key_object_sql(backend, &table.primary_key))));
-        let returned = tx.fetch_text(&insert).await.map_err(|e| e.with_columns(&names))?;
+        let returned = tx.fetch_text(&insert).await.map_err(|e| name_foreign_keys(e.with_columns(&names), table, body))?;
         let map: serde_json::Map<String, Json> =
             serde_json::from_str(returned.as_deref().unwrap_or("{}")).map_err(Error::internal)?;
         table.primary_key.iter().map(|c| (c.clone(), map.get(c).cloned().unwrap_or(Json::Null))).collect()
     } else {
-        let done = tx.execute(&insert).await.map_err(|e| e.with_columns(&names))?;
+        let done = tx.execute(&insert).await.map_err(|e| name_foreign_keys(e.with_columns(&names), table, body))?;
         match (given, done.last_insert_id) {
             (Some(key), _) => key,
             (None, Some(id)) if table.primary_key.len() == 1 => vec![(table.primary_key[0].clone(), Json::from(id))],
@@ -278,7 +293,7 @@ pub(crate) async fn update(db: &Database, table: &Table, segment: &str, body: &J
         .values(values)
         .cond_where(pk_condition(backend, table, &key)?)
         .to_owned();
-    tx.execute(&update).await.map_err(|e| e.with_columns(&table.column_names()))?;
+    tx.execute(&update).await.map_err(|e| name_foreign_keys(e.with_columns(&table.column_names()), table, body))?;
     // The key itself may have changed.
     let new_key: Vec<(String, Json)> =
         key.into_iter().map(|(c, v)| (c.clone(), body.get(&c).cloned().unwrap_or(v))).collect();

@@ -112,7 +112,9 @@ test('filters rows', async () => {
   await gridSettled()
   const names = await rows().locator('[data-testid="cell-name"]').allTextContents()
   expect(names.length).toBeGreaterThan(0)
-  for (const n of names) expect(n.toLowerCase()).toContain('a')
+  // MariaDB's default collation also matches accented letters ("Tomás" for %a%).
+  const folded = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase()
+  for (const n of names) expect(folded(n)).toContain('a')
   expect(await totalRows()).toBeLessThanOrEqual(total)
 
   // an exact email match leaves one row

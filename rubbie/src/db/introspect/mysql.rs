@@ -33,6 +33,13 @@ FROM information_schema.KEY_COLUMN_USAGE
 WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
 ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"#;
 
+/// MariaDB's JSON is LONGTEXT with a `json_valid(col)` CHECK; MySQL 8 has a real JSON type and
+/// no TABLE_NAME here, so a failure of this query just means "nothing to fix".
+const JSON_CHECKS: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE() AND CHECK_CLAUSE LIKE 'json_valid(%'"#;
+
 const ESTIMATES: &str = r#"
 SELECT CAST(TABLE_NAME AS CHAR), CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED)
 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"#;
@@ -45,6 +52,13 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
         // MariaDB reports "NULL" as the default of nullable columns without one.
         let default = default.filter(|d| d != "NULL");
         cat.columns.push(RawColumn { table, name, db_type, nullable: nullable != 0, default, auto_increment: auto_increment != 0, enum_values });
+    }
+    let checks: Vec<(String, String)> = sqlx::query_as(JSON_CHECKS).fetch_all(pool).await.unwrap_or_default();
+    for (table, clause) in checks {
+        let column = clause.trim_start_matches("json_valid(").trim_end_matches(')').trim_matches('`');
+        if let Some(c) = cat.columns.iter_mut().find(|c| c.table == table && c.name == column) {
+            c.db_type = "json".to_owned();
+        }
     }
     let rows: Vec<(String, String, i64, String)> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
     for (table, name, unique, column) in rows {
