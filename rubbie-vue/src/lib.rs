@@ -66,10 +66,19 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
-    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
 }
 
-fn respond(headers: &HeaderMap, body: Vec<u8>, tag: String, content_type: &'static str, cache: &'static str) -> Response {
+fn respond(
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    tag: String,
+    content_type: &'static str,
+    cache: &'static str,
+) -> Response {
     let mut response = if not_modified(headers, &tag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -96,23 +105,53 @@ async fn serve(OriginalUri(original): OriginalUri, request: Request) -> Response
         return Redirect::permanent(&format!("{outer}/")).into_response();
     }
     if let Some(file) = DIST.get_file(path).filter(|_| path != "index.html") {
-        let tag = file_etags().get(path).cloned().unwrap_or_else(|| etag(file.contents()));
-        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-        return respond(request.headers(), file.contents().to_vec(), tag, content_type(path), cache);
+        let tag = file_etags()
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| etag(file.contents()));
+        let cache = if path.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        return respond(
+            request.headers(),
+            file.contents().to_vec(),
+            tag,
+            content_type(path),
+            cache,
+        );
     }
     let last = path.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     let Some(index) = DIST.get_file("index.html").and_then(|f| f.contents_utf8()) else {
-        return (StatusCode::NOT_FOUND, "the rubbie SPA is not built: run scripts/build-web.sh").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "the rubbie SPA is not built: run scripts/build-web.sh",
+        )
+            .into_response();
     };
     let prefix = outer.strip_suffix(&inner).unwrap_or("");
-    let html = index.replacen(BASE_PLACEHOLDER, &format!(r#"<base href="{}/" />"#, html_escape(prefix)), 1);
+    let html = index.replacen(
+        BASE_PLACEHOLDER,
+        &format!(r#"<base href="{}/" />"#, html_escape(prefix)),
+        1,
+    );
     let tag = etag(html.as_bytes());
-    respond(request.headers(), html.into_bytes(), tag, "text/html; charset=utf-8", "no-cache")
+    respond(
+        request.headers(),
+        html.into_bytes(),
+        tag,
+        "text/html; charset=utf-8",
+        "no-cache",
+    )
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

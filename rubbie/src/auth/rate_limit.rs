@@ -13,7 +13,11 @@ pub(crate) struct LoginLimiter {
 
 impl LoginLimiter {
     pub(crate) fn new(attempts: u32, window: Duration) -> Self {
-        LoginLimiter { attempts, window, failures: Mutex::new(HashMap::new()) }
+        LoginLimiter {
+            attempts,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether this username may try now.
@@ -35,7 +39,9 @@ impl LoginLimiter {
         if map.len() > 10_000 {
             map.retain(|_, (_, since)| since.elapsed() < self.window);
         }
-        let entry = map.entry(username.to_lowercase()).or_insert((0, Instant::now()));
+        let entry = map
+            .entry(username.to_lowercase())
+            .or_insert((0, Instant::now()));
         if entry.1.elapsed() >= self.window {
             *entry = (0, Instant::now());
         }
@@ -43,7 +49,10 @@ impl LoginLimiter {
     }
 
     pub(crate) fn succeeded(&self, username: &str) {
-        self.failures.lock().expect("limiter lock").remove(&username.to_lowercase());
+        self.failures
+            .lock()
+            .expect("limiter lock")
+            .remove(&username.to_lowercase());
     }
 }
 

@@ -28,7 +28,11 @@ const USER_FIELDS: [(&str, &str, &str); 5] = [
     ("active", "rubbie_users", "active"),
 ];
 
-async fn fetch_one<T: DeserializeOwned>(db: &Database, fields: &[(&str, &str, &str)], mut query: SelectStatement) -> Result<Option<T>> {
+async fn fetch_one<T: DeserializeOwned>(
+    db: &Database,
+    fields: &[(&str, &str, &str)],
+    mut query: SelectStatement,
+) -> Result<Option<T>> {
     query.expr(Expr::cust(plain_object_sql(db.backend(), fields)));
     match db.pooled().fetch_text(&query).await? {
         Some(text) => Ok(Some(serde_json::from_str(&text).map_err(Error::internal)?)),
@@ -37,14 +41,25 @@ async fn fetch_one<T: DeserializeOwned>(db: &Database, fields: &[(&str, &str, &s
 }
 
 pub(crate) async fn user_by_username(db: &Database, username: &str) -> Result<Option<UserRecord>> {
-    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
+    let query = Query::select()
+        .from("rubbie_users")
+        .and_where(Expr::col("username").eq(username))
+        .to_owned();
     fetch_one(db, &USER_FIELDS, query).await
 }
 
 /// How many users exist (the demo creates a first admin when there are none).
 pub async fn user_count(db: &Database) -> Result<i64> {
     migrations::run(db).await?;
-    let n = db.pooled().fetch_integers(&Query::select().expr(Expr::cust("COUNT(*)")).from("rubbie_users").to_owned()).await?;
+    let n = db
+        .pooled()
+        .fetch_integers(
+            &Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from("rubbie_users")
+                .to_owned(),
+        )
+        .await?;
     Ok(n.first().copied().unwrap_or(0))
 }
 
@@ -53,14 +68,20 @@ pub async fn user_count(db: &Database) -> Result<i64> {
 pub async fn create_or_update_admin(db: &Database, username: &str, password: &str) -> Result<()> {
     migrations::run(db).await?;
     if username.trim().is_empty() || password.is_empty() {
-        return Err(Error::BadRequest("admin username and password must not be empty".into()));
+        return Err(Error::BadRequest(
+            "admin username and password must not be empty".into(),
+        ));
     }
     let hash = password::hash(password)?;
     let statement: Box<crate::db::exec::Stmt> = match user_by_username(db, username).await? {
         Some(user) => Box::new(
             Query::update()
                 .table("rubbie_users")
-                .values([("password_hash", hash.into()), ("role", "admin".into()), ("active", 1i64.into())])
+                .values([
+                    ("password_hash", hash.into()),
+                    ("role", "admin".into()),
+                    ("active", 1i64.into()),
+                ])
                 .and_where(Expr::col("id").eq(user.id))
                 .to_owned(),
         ),
@@ -68,7 +89,13 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
             Query::insert()
                 .into_table("rubbie_users")
                 .columns(["username", "password_hash", "role", "active", "created_at"])
-                .values_panic([username.into(), hash.into(), "admin".into(), 1i64.into(), now().into()])
+                .values_panic([
+                    username.into(),
+                    hash.into(),
+                    "admin".into(),
+                    1i64.into(),
+                    now().into(),
+                ])
                 .to_owned(),
         ),
     };
@@ -77,18 +104,31 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
 }
 
 /// Creates a session; returns `(secret for the cookie, csrf token)`.
-pub(crate) async fn create_session(db: &Database, user_id: i64, ttl_secs: i64) -> Result<(String, String)> {
+pub(crate) async fn create_session(
+    db: &Database,
+    user_id: i64,
+    ttl_secs: i64,
+) -> Result<(String, String)> {
     let secret = password::random_secret();
     let csrf = password::random_secret();
     let t = now();
     let insert = Query::insert()
         .into_table("rubbie_sessions")
         .columns(["id", "user_id", "csrf_token", "created_at", "expires_at"])
-        .values_panic([password::secret_hash(&secret).into(), user_id.into(), csrf.clone().into(), t.into(), (t + ttl_secs).into()])
+        .values_panic([
+            password::secret_hash(&secret).into(),
+            user_id.into(),
+            csrf.clone().into(),
+            t.into(),
+            (t + ttl_secs).into(),
+        ])
         .to_owned();
     db.pooled().execute(&insert).await?;
     // Old sessions are swept on sign-in so the table does not grow without bound.
-    let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
+    let sweep = Query::delete()
+        .from_table("rubbie_sessions")
+        .and_where(Expr::col("expires_at").lt(t))
+        .to_owned();
     db.pooled().execute(&sweep).await?;
     Ok((secret, csrf))
 }
@@ -106,7 +146,10 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
     let session_id = password::secret_hash(secret);
     let query = Query::select()
         .from("rubbie_sessions")
-        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")))
+        .inner_join(
+            "rubbie_users",
+            Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")),
+        )
         .and_where(Expr::col(("rubbie_sessions", "id")).eq(session_id.as_str()))
         .and_where(Expr::col(("rubbie_sessions", "expires_at")).gt(now()))
         .and_where(Expr::col(("rubbie_users", "active")).eq(1))
@@ -122,12 +165,22 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
         id: r.id,
         username: r.username,
         role: r.role,
-        via: AuthMethod::Session { csrf_token: r.csrf_token, session_id },
+        via: AuthMethod::Session {
+            csrf_token: r.csrf_token,
+            session_id,
+        },
     }))
 }
 
 pub(crate) async fn delete_session(db: &Database, session_id: &str) -> Result<()> {
-    db.pooled().execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned()).await?;
+    db.pooled()
+        .execute(
+            &Query::delete()
+                .from_table("rubbie_sessions")
+                .and_where(Expr::col("id").eq(session_id))
+                .to_owned(),
+        )
+        .await?;
     Ok(())
 }
 
@@ -143,7 +196,10 @@ struct TokenRow {
 pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
     let query = Query::select()
         .from("rubbie_api_tokens")
-        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")))
+        .inner_join(
+            "rubbie_users",
+            Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")),
+        )
         .and_where(Expr::col(("rubbie_api_tokens", "token_hash")).eq(password::secret_hash(secret)))
         .and_where(Expr::col(("rubbie_users", "active")).eq(1))
         .to_owned();
@@ -153,12 +209,19 @@ pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<Cur
         ("username", "rubbie_users", "username"),
         ("role", "rubbie_users", "role"),
     ];
-    let Some(row) = fetch_one::<TokenRow>(db, &fields, query).await? else { return Ok(None) };
+    let Some(row) = fetch_one::<TokenRow>(db, &fields, query).await? else {
+        return Ok(None);
+    };
     let touch = Query::update()
         .table("rubbie_api_tokens")
         .value("last_used_at", now())
         .and_where(Expr::col("id").eq(row.token_id))
         .to_owned();
     db.pooled().execute(&touch).await?;
-    Ok(Some(CurrentUser { id: row.id, username: row.username, role: row.role, via: AuthMethod::Token }))
+    Ok(Some(CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        via: AuthMethod::Token,
+    }))
 }

@@ -56,7 +56,12 @@ pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(A
     let insert = Query::insert()
         .into_table("rubbie_api_tokens")
         .columns(["user_id", "name", "token_hash", "created_at"])
-        .values_panic([user_id.into(), name.into(), password::secret_hash(&secret).into(), created_at.into()])
+        .values_panic([
+            user_id.into(),
+            name.into(),
+            password::secret_hash(&secret).into(),
+            created_at.into(),
+        ])
         .to_owned();
     tx.execute(&insert).await?;
     let id_query = Query::select()
@@ -64,9 +69,22 @@ pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(A
         .from("rubbie_api_tokens")
         .and_where(Expr::col("token_hash").eq(password::secret_hash(&secret)))
         .to_owned();
-    let id = tx.fetch_integers(&id_query).await?.first().copied().ok_or_else(|| Error::internal("token vanished"))?;
+    let id = tx
+        .fetch_integers(&id_query)
+        .await?
+        .first()
+        .copied()
+        .ok_or_else(|| Error::internal("token vanished"))?;
     tx.commit().await?;
-    Ok((ApiToken { id, name: name.to_owned(), created_at, last_used_at: None }, secret))
+    Ok((
+        ApiToken {
+            id,
+            name: name.to_owned(),
+            created_at,
+            last_used_at: None,
+        },
+        secret,
+    ))
 }
 
 /// Revokes one of the user's tokens; 404 when it is not theirs.

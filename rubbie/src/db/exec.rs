@@ -39,7 +39,12 @@ macro_rules! impl_statement {
         }
     )*};
 }
-impl_statement!(SelectStatement, InsertStatement, UpdateStatement, DeleteStatement);
+impl_statement!(
+    SelectStatement,
+    InsertStatement,
+    UpdateStatement,
+    DeleteStatement
+);
 
 /// An open transaction on one of the backends.
 pub(crate) enum Tx {
@@ -59,12 +64,36 @@ pub(crate) struct Done {
 macro_rules! with_executor {
     ($target:expr, $built:ident, |$conn:ident| $body:expr) => {
         match $target {
-            Target::Db(Database::Sqlite(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
-            Target::Db(Database::Postgres(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
-            Target::Db(Database::Mysql(p)) => { let $conn = p; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
-            Target::Tx(Tx::Sqlite(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
-            Target::Tx(Tx::Postgres(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
-            Target::Tx(Tx::Mysql(t)) => { let $conn = &mut **t; let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values); $body }
+            Target::Db(Database::Sqlite(p)) => {
+                let $conn = p;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
+            Target::Db(Database::Postgres(p)) => {
+                let $conn = p;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
+            Target::Db(Database::Mysql(p)) => {
+                let $conn = p;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
+            Target::Tx(Tx::Sqlite(t)) => {
+                let $conn = &mut **t;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
+            Target::Tx(Tx::Postgres(t)) => {
+                let $conn = &mut **t;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
+            Target::Tx(Tx::Mysql(t)) => {
+                let $conn = &mut **t;
+                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
+                $body
+            }
         }
     };
 }
@@ -87,7 +116,9 @@ impl Target<'_> {
         let built = stmt.build_for(self.backend());
         with_executor!(self, built, |conn| {
             let rows = built.fetch_all(conn).await?;
-            rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
+            rows.iter()
+                .map(|r| Ok(r.try_get::<String, _>(0)?))
+                .collect()
         })
     }
 
@@ -104,27 +135,50 @@ impl Target<'_> {
         let query = |b: Built| (AssertSqlSafe(b.sql), b.values);
         let (sql, values) = query(built);
         Ok(match self {
-            Target::Db(Database::Sqlite(p)) => sqlite_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Sqlite(t)) => sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
-            Target::Db(Database::Postgres(p)) => pg_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Postgres(t)) => pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
-            Target::Db(Database::Mysql(p)) => mysql_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Mysql(t)) => mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+            Target::Db(Database::Sqlite(p)) => {
+                sqlite_done(sqlx::query_with(sql, values).execute(p).await?)
+            }
+            Target::Tx(Tx::Sqlite(t)) => {
+                sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
+            }
+            Target::Db(Database::Postgres(p)) => {
+                pg_done(sqlx::query_with(sql, values).execute(p).await?)
+            }
+            Target::Tx(Tx::Postgres(t)) => {
+                pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
+            }
+            Target::Db(Database::Mysql(p)) => {
+                mysql_done(sqlx::query_with(sql, values).execute(p).await?)
+            }
+            Target::Tx(Tx::Mysql(t)) => {
+                mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
+            }
         })
     }
 }
 
 fn sqlite_done(done: sqlx::sqlite::SqliteQueryResult) -> Done {
-    Done { rows_affected: done.rows_affected(), last_insert_id: Some(done.last_insert_rowid()) }
+    Done {
+        rows_affected: done.rows_affected(),
+        last_insert_id: Some(done.last_insert_rowid()),
+    }
 }
 
 fn pg_done(done: sqlx::postgres::PgQueryResult) -> Done {
-    Done { rows_affected: done.rows_affected(), last_insert_id: None }
+    Done {
+        rows_affected: done.rows_affected(),
+        last_insert_id: None,
+    }
 }
 
 fn mysql_done(done: sqlx::mysql::MySqlQueryResult) -> Done {
-    let id = i64::try_from(done.last_insert_id()).ok().filter(|id| *id != 0);
-    Done { rows_affected: done.rows_affected(), last_insert_id: id }
+    let id = i64::try_from(done.last_insert_id())
+        .ok()
+        .filter(|id| *id != 0);
+    Done {
+        rows_affected: done.rows_affected(),
+        last_insert_id: id,
+    }
 }
 
 /// Something statements run on: the pool (autocommit) or an open transaction.
@@ -190,9 +244,18 @@ impl Database {
     /// allowed; never pass text that came from a request here.
     pub(crate) async fn execute_trusted(&self, sql: String) -> Result<()> {
         match self {
-            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
-            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
-            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(drop)?,
+            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(drop)?,
+            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(drop)?,
         }
         Ok(())
     }

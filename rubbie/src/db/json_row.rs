@@ -34,13 +34,18 @@ pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -
                 .iter()
                 .map(|c| {
                     let value = match c.kind {
-                        ColumnKind::Bytes => format!("translate(encode({}, 'base64'), E'\\n', '')", cell(c)),
+                        ColumnKind::Bytes => {
+                            format!("translate(encode({}, 'base64'), E'\\n', '')", cell(c))
+                        }
                         _ => cell(c),
                     };
                     format!("{value} AS {}", quote_ident(backend, &c.name))
                 })
                 .collect();
-            format!("(SELECT row_to_json(r)::text FROM (SELECT {}) r)", fields.join(", "))
+            format!(
+                "(SELECT row_to_json(r)::text FROM (SELECT {}) r)",
+                fields.join(", ")
+            )
         }
         Backend::Sqlite => {
             let objects: Vec<String> = columns
@@ -64,7 +69,10 @@ pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -
                     format!("json_object({})", pairs.join(", "))
                 })
                 .collect();
-            objects.into_iter().reduce(|a, b| format!("json_patch({a}, {b})")).unwrap_or_else(|| "json_object()".into())
+            objects
+                .into_iter()
+                .reduce(|a, b| format!("json_patch({a}, {b})"))
+                .unwrap_or_else(|| "json_object()".into())
         }
         Backend::Mysql => {
             let pairs: Vec<String> = columns
@@ -99,7 +107,8 @@ pub(crate) fn needs_fixup(backend: Backend, columns: &[&Column]) -> bool {
 
 /// Re-encodes SQLite's hex bytes as base64 in one row.
 pub(crate) fn fixup_row(row: &str, columns: &[&Column]) -> Result<String> {
-    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(row).map_err(Error::internal)?;
+    let mut value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(row).map_err(Error::internal)?;
     for c in columns.iter().filter(|c| c.kind == ColumnKind::Bytes) {
         if let Some(serde_json::Value::String(h)) = value.get_mut(&c.name) {
             let bytes = hex::decode(&*h).map_err(Error::internal)?;
@@ -128,7 +137,14 @@ pub(crate) fn json_array(rows: Vec<String>) -> Result<Box<RawValue>> {
 pub(crate) fn plain_object_sql(backend: Backend, fields: &[(&str, &str, &str)]) -> String {
     let pairs: Vec<String> = fields
         .iter()
-        .map(|(key, table, column)| format!("{}, {}.{}", quote_literal(key), quote_ident(backend, table), quote_ident(backend, column)))
+        .map(|(key, table, column)| {
+            format!(
+                "{}, {}.{}",
+                quote_literal(key),
+                quote_ident(backend, table),
+                quote_ident(backend, column)
+            )
+        })
         .collect();
     match backend {
         Backend::Sqlite => format!("json_object({})", pairs.join(", ")),

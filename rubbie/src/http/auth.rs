@@ -1,8 +1,8 @@
 //! Sign-in, sign-out, the current user and personal API tokens.
 
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
@@ -52,10 +52,15 @@ pub struct SessionInfo {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody),
               (status = 429, body = crate::error::ErrorBody)))]
-pub(crate) async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> Result<impl IntoResponse> {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<impl IntoResponse> {
     state.ensure_ready().await?;
     if !state.login_limiter.allowed(&req.username) {
-        return Err(Error::RateLimited("too many failed sign-ins for this user; try again in a few minutes".into()));
+        return Err(Error::RateLimited(
+            "too many failed sign-ins for this user; try again in a few minutes".into(),
+        ));
     }
     let user = store::user_by_username(state.db(), &req.username).await?;
     let user = match user {
@@ -72,10 +77,20 @@ pub(crate) async fn login(State(state): State<AppState>, Json(req): Json<LoginRe
     state.login_limiter.succeeded(&req.username);
     let ttl = state.config.session_ttl.as_secs() as i64;
     let (secret, csrf) = store::create_session(state.db(), user.id, ttl).await?;
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={ttl}{secure}");
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie =
+        format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={ttl}{secure}");
     let info = SessionInfo {
-        user: CurrentUser { id: user.id, username: user.username, role: user.role, via: AuthMethod::Token },
+        user: CurrentUser {
+            id: user.id,
+            username: user.username,
+            role: user.role,
+            via: AuthMethod::Token,
+        },
         csrf_token: Some(csrf),
     };
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(info)))
@@ -84,7 +99,10 @@ pub(crate) async fn login(State(state): State<AppState>, Json(req): Json<LoginRe
 /// Ends the current session and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody)))]
-pub(crate) async fn logout(State(state): State<AppState>, Extension(user): Extension<CurrentUser>) -> Result<impl IntoResponse> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<impl IntoResponse> {
     if let AuthMethod::Session { session_id, .. } = &user.via {
         store::delete_session(state.db(), session_id).await?;
     }
@@ -128,8 +146,13 @@ pub struct CreatedToken {
 
 /// Lists the signed-in user's API tokens.
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", responses((status = 200, body = TokenList)))]
-pub(crate) async fn list_tokens(State(state): State<AppState>, Extension(user): Extension<CurrentUser>) -> Result<Json<TokenList>> {
-    Ok(Json(TokenList { tokens: tokens::list(state.db(), user.id).await? }))
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Json<TokenList>> {
+    Ok(Json(TokenList {
+        tokens: tokens::list(state.db(), user.id).await?,
+    }))
 }
 
 /// Creates a personal API token.

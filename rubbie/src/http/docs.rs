@@ -19,27 +19,56 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let swagger = Arc::new(SwaggerConfig::from("../openapi.json"));
     let tail = swagger.clone();
     Router::new()
-        .route("/api/openapi.json", get(move |original: OriginalUri, request: Request| openapi_json(served.clone(), original, request)))
+        .route(
+            "/api/openapi.json",
+            get(move |original: OriginalUri, request: Request| {
+                openapi_json(served.clone(), original, request)
+            }),
+        )
         .route("/api/docs", get(|| async { Redirect::permanent("docs/") }))
-        .route("/api/docs/", get(move || serve(String::new(), swagger.clone())))
-        .route("/api/docs/{*rest}", get(move |Path(rest): Path<String>| serve(rest, tail.clone())))
+        .route(
+            "/api/docs/",
+            get(move || serve(String::new(), swagger.clone())),
+        )
+        .route(
+            "/api/docs/{*rest}",
+            get(move |Path(rest): Path<String>| serve(rest, tail.clone())),
+        )
 }
 
 /// The document with `servers` set to the prefix this request came through, so "Try it out"
 /// calls rubbie's endpoints wherever it is mounted.
-async fn openapi_json(spec: Arc<OpenApi>, OriginalUri(original): OriginalUri, request: Request) -> axum::Json<OpenApi> {
-    let prefix = original.path().strip_suffix(request.uri().path()).unwrap_or_default();
+async fn openapi_json(
+    spec: Arc<OpenApi>,
+    OriginalUri(original): OriginalUri,
+    request: Request,
+) -> axum::Json<OpenApi> {
+    let prefix = original
+        .path()
+        .strip_suffix(request.uri().path())
+        .unwrap_or_default();
     let mut doc = spec.as_ref().clone();
-    doc.servers = Some(vec![Server::new(if prefix.is_empty() { "/" } else { prefix })]);
+    doc.servers = Some(vec![Server::new(if prefix.is_empty() {
+        "/"
+    } else {
+        prefix
+    })]);
     axum::Json(doc)
 }
 
 async fn serve(path: String, config: Arc<SwaggerConfig<'static>>) -> Response {
     match utoipa_swagger_ui::serve(&path, config) {
         Ok(Some(file)) => {
-            let mut response = ([(header::CONTENT_TYPE, file.content_type)], file.bytes.into_owned()).into_response();
+            let mut response = (
+                [(header::CONTENT_TYPE, file.content_type)],
+                file.bytes.into_owned(),
+            )
+                .into_response();
             if file.gzpipped {
-                response.headers_mut().insert(header::CONTENT_ENCODING, header::HeaderValue::from_static("gzip"));
+                response.headers_mut().insert(
+                    header::CONTENT_ENCODING,
+                    header::HeaderValue::from_static("gzip"),
+                );
             }
             response
         }

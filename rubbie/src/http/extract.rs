@@ -41,7 +41,10 @@ impl From<JsonRejection> for Error {
 
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
-        Error::BadRequest(format!("invalid query parameters: {}", rejection.body_text()))
+        Error::BadRequest(format!(
+            "invalid query parameters: {}",
+            rejection.body_text()
+        ))
     }
 }
 
@@ -56,6 +59,10 @@ pub(crate) struct RawJson(pub String);
 
 impl IntoResponse for RawJson {
     fn into_response(self) -> Response {
-        ([(axum::http::header::CONTENT_TYPE, "application/json")], self.0).into_response()
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            self.0,
+        )
+            .into_response()
     }
 }

@@ -1,4 +1,6 @@
 //! Rows of one table: list with filter/sort/pagination/count, and get/insert/update/delete by key.
+//! Row bodies are free-form JSON objects (`HashMap<String, Value>` in the OpenAPI annotations,
+//! which utoipa reads as syntax, so neither name needs importing).
 
 use axum::Router;
 use axum::extract::State;
@@ -20,8 +22,14 @@ const DEFAULT_LIMIT: u64 = 50;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/tables/{table}/rows", get(list_rows).post(insert_row))
-        .route("/api/v1/tables/{table}/rows/{pk}", get(get_row).patch(update_row).delete(delete_row))
+        .route(
+            "/api/v1/tables/{table}/rows",
+            get(list_rows).post(insert_row),
+        )
+        .route(
+            "/api/v1/tables/{table}/rows/{pk}",
+            get(get_row).patch(update_row).delete(delete_row),
+        )
 }
 
 /// Query parameters of the rows listing.
@@ -50,7 +58,7 @@ pub struct RowsParams {
 #[derive(Serialize, ToSchema)]
 pub struct RowsPage {
     /// The rows, column → value.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<HashMap<String, Value>>)]
     pub rows: Box<RawValue>,
     /// Total rows matching the filter (null with `count=none`).
     pub count: Option<i64>,
@@ -64,23 +72,39 @@ pub struct RowsPage {
 fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQuery> {
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(Error::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
     let count = match p.count.as_deref() {
         None => None,
         Some("exact") => Some(CountMode::Exact),
         Some("estimated") => Some(CountMode::Estimated),
         Some("none") => Some(CountMode::None),
-        Some(other) => return Err(Error::BadRequest(format!("count: {other:?} is not one of exact, estimated, none"))),
+        Some(other) => {
+            return Err(Error::BadRequest(format!(
+                "count: {other:?} is not one of exact, estimated, none"
+            )));
+        }
     };
     Ok(ListQuery {
-        filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
+        filter: p
+            .filter
+            .as_deref()
+            .filter(|w| !w.trim().is_empty())
+            .map(filter::parse_param)
+            .transpose()?,
         order: order::parse(table, p.order_by.as_deref())?,
         limit,
         offset: p.offset.unwrap_or(0),
         after: p.after.filter(|a| !a.is_empty()),
         count,
-        columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
+        columns: p.columns.map(|c| {
+            c.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        }),
     })
 }
 
@@ -97,14 +121,22 @@ pub(crate) async fn list_rows(
     let table = state.table(&table).await?;
     let query = list_query(params, &table)?;
     let page = rows::list(state.db(), &state.schema(), &table, query).await?;
-    Ok(Json(RowsPage { rows: page.rows, count: page.count, count_kind: page.count_kind, next_cursor: page.next_cursor }))
+    Ok(Json(RowsPage {
+        rows: page.rows,
+        count: page.count,
+        count_kind: page.count_kind,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One row by primary key (composite keys: values joined by `,`, with `~2C` for a comma).
 #[utoipa::path(get, path = "/api/v1/tables/{table}/rows/{pk}", tag = "rows",
     params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn get_row(State(state): State<AppState>, Path((table, pk)): Path<(String, String)>) -> Result<RawJson> {
+    responses((status = 200, body = HashMap<String, Value>), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn get_row(
+    State(state): State<AppState>,
+    Path((table, pk)): Path<(String, String)>,
+) -> Result<RawJson> {
     let table = state.table(&table).await?;
     Ok(RawJson(rows::get(state.db(), &table, &pk).await?))
 }
@@ -112,8 +144,8 @@ pub(crate) async fn get_row(State(state): State<AppState>, Path((table, pk)): Pa
 /// Inserts a row; answers with the row as stored.
 #[utoipa::path(post, path = "/api/v1/tables/{table}/rows", tag = "rows",
     params(("table" = String, Path, description = "table name")),
-    request_body(content = Object, description = "column → value"),
-    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody),
+    request_body(content = HashMap<String, Value>, description = "column → value"),
+    responses((status = 201, body = HashMap<String, Value>), (status = 409, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn insert_row(
     State(state): State<AppState>,
@@ -121,14 +153,17 @@ pub(crate) async fn insert_row(
     Json(body): Json<serde_json::Value>,
 ) -> Result<(StatusCode, RawJson)> {
     let table = state.table(&table).await?;
-    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &table, &body).await?)))
+    Ok((
+        StatusCode::CREATED,
+        RawJson(rows::insert(state.db(), &table, &body).await?),
+    ))
 }
 
 /// Changes the given columns of a row; answers with the row as stored.
 #[utoipa::path(patch, path = "/api/v1/tables/{table}/rows/{pk}", tag = "rows",
     params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
-    request_body(content = Object, description = "column → new value"),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody),
+    request_body(content = HashMap<String, Value>, description = "column → new value"),
+    responses((status = 200, body = HashMap<String, Value>), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn update_row(
     State(state): State<AppState>,
@@ -144,7 +179,10 @@ pub(crate) async fn update_row(
     params(("table" = String, Path, description = "table name"), ("pk" = String, Path, description = "primary key")),
     responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn delete_row(State(state): State<AppState>, Path((table, pk)): Path<(String, String)>) -> Result<StatusCode> {
+pub(crate) async fn delete_row(
+    State(state): State<AppState>,
+    Path((table, pk)): Path<(String, String)>,
+) -> Result<StatusCode> {
     let table = state.table(&table).await?;
     rows::delete(state.db(), &table, &pk).await?;
     Ok(StatusCode::NO_CONTENT)

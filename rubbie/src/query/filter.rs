@@ -14,12 +14,23 @@ use crate::db::values::bind;
 use crate::error::{Error, Result};
 
 /// The operators of the where language.
-pub(crate) const OPERATORS: &[&str] =
-    &["_eq", "_neq", "_gt", "_gte", "_lt", "_lte", "_in", "_nin", "_like", "_nlike", "_ilike", "_nilike", "_is_null"];
+pub(crate) const OPERATORS: &[&str] = &[
+    "_eq", "_neq", "_gt", "_gte", "_lt", "_lte", "_in", "_nin", "_like", "_nlike", "_ilike",
+    "_nilike", "_is_null",
+];
 
 /// Compiles a where expression over `table` (referred to by its own name in the query).
-pub(crate) fn compile(backend: Backend, schema: &Schema, table: &Table, expr: &Json) -> Result<Condition> {
-    let mut ctx = Ctx { backend, schema, aliases: 0 };
+pub(crate) fn compile(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    expr: &Json,
+) -> Result<Condition> {
+    let mut ctx = Ctx {
+        backend,
+        schema,
+        aliases: 0,
+    };
     ctx.object(table, &table.name, expr, "where")
 }
 
@@ -41,19 +52,28 @@ struct Relation<'a> {
 
 impl<'a> Ctx<'a> {
     fn object(&mut self, table: &Table, alias: &str, expr: &Json, path: &str) -> Result<Condition> {
-        let Json::Object(map) = expr else { return Err(bad(path, "expected an object")) };
+        let Json::Object(map) = expr else {
+            return Err(bad(path, "expected an object"));
+        };
         let mut all = Condition::all();
         for (key, value) in map {
             let here = format!("{path}.{key}");
             all = all.add(match key.as_str() {
                 "_and" | "_or" => {
-                    let Json::Array(items) = value else { return Err(bad(&here, "expected an array")) };
-                    let mut group = if key == "_and" { Condition::all() } else { Condition::any() };
+                    let Json::Array(items) = value else {
+                        return Err(bad(&here, "expected an array"));
+                    };
+                    let mut group = if key == "_and" {
+                        Condition::all()
+                    } else {
+                        Condition::any()
+                    };
                     if items.is_empty() && key == "_or" {
                         group = group.add(Expr::cust("1 = 0"));
                     }
                     for (i, item) in items.iter().enumerate() {
-                        group = group.add(self.object(table, alias, item, &format!("{here}[{i}]"))?);
+                        group =
+                            group.add(self.object(table, alias, item, &format!("{here}[{i}]"))?);
                     }
                     group
                 }
@@ -63,7 +83,13 @@ impl<'a> Ctx<'a> {
                     None => match self.relation(table, key) {
                         Some(rel) => self.exists(alias, rel, value, &here)?,
                         None => {
-                            return Err(bad(&here, format!("{:?} is neither a column nor a relation of {}", key, table.name)));
+                            return Err(bad(
+                                &here,
+                                format!(
+                                    "{:?} is neither a column nor a relation of {}",
+                                    key, table.name
+                                ),
+                            ));
                         }
                     },
                 },
@@ -75,36 +101,72 @@ impl<'a> Ctx<'a> {
     fn relation(&self, table: &Table, name: &str) -> Option<Relation<'a>> {
         for fk in &table.foreign_keys {
             let rel_name = match fk.columns.as_slice() {
-                [single] => single.strip_suffix("_id").unwrap_or(&fk.references_table).to_owned(),
+                [single] => single
+                    .strip_suffix("_id")
+                    .unwrap_or(&fk.references_table)
+                    .to_owned(),
                 _ => fk.references_table.clone(),
             };
             if rel_name == name || fk.references_table == name {
                 let other = self.schema.table(&fk.references_table)?;
-                let pairs = fk.columns.iter().cloned().zip(fk.references_columns.iter().cloned()).collect();
-                return Some(Relation { table: other, pairs });
+                let pairs = fk
+                    .columns
+                    .iter()
+                    .cloned()
+                    .zip(fk.references_columns.iter().cloned())
+                    .collect();
+                return Some(Relation {
+                    table: other,
+                    pairs,
+                });
             }
         }
-        let incoming = table.referenced_by.iter().find(|fk| fk.references_table == name)?;
+        let incoming = table
+            .referenced_by
+            .iter()
+            .find(|fk| fk.references_table == name)?;
         let other = self.schema.table(&incoming.references_table)?;
         // For incoming keys `columns` are the other table's; they point at our `references_columns`.
-        let pairs = incoming.references_columns.iter().cloned().zip(incoming.columns.iter().cloned()).collect();
-        Some(Relation { table: other, pairs })
+        let pairs = incoming
+            .references_columns
+            .iter()
+            .cloned()
+            .zip(incoming.columns.iter().cloned())
+            .collect();
+        Some(Relation {
+            table: other,
+            pairs,
+        })
     }
 
-    fn exists(&mut self, alias: &str, rel: Relation<'a>, value: &Json, path: &str) -> Result<Condition> {
+    fn exists(
+        &mut self,
+        alias: &str,
+        rel: Relation<'a>,
+        value: &Json,
+        path: &str,
+    ) -> Result<Condition> {
         self.aliases += 1;
         let inner = format!("r{}", self.aliases);
         let mut sub = Query::select();
-        sub.expr(Expr::cust("1")).from_as(rel.table.name.clone(), inner.clone());
+        sub.expr(Expr::cust("1"))
+            .from_as(rel.table.name.clone(), inner.clone());
         for (ours, theirs) in &rel.pairs {
-            sub.and_where(Expr::col((inner.clone(), theirs.clone())).equals((alias.to_owned(), ours.clone())));
+            sub.and_where(
+                Expr::col((inner.clone(), theirs.clone())).equals((alias.to_owned(), ours.clone())),
+            );
         }
         sub.cond_where(self.object(rel.table, &inner, value, path)?);
         Ok(Condition::all().add(Expr::exists(sub)))
     }
 
     fn column(&self, alias: &str, column: &Column, ops: &Json, path: &str) -> Result<Condition> {
-        let Json::Object(ops) = ops else { return Err(bad(path, "expected an object of operators like {\"_eq\": ...}")) };
+        let Json::Object(ops) = ops else {
+            return Err(bad(
+                path,
+                "expected an object of operators like {\"_eq\": ...}",
+            ));
+        };
         let mut all = Condition::all();
         for (op, value) in ops {
             all = all.add(self.operator(alias, column, op, value, &format!("{path}.{op}"))?);
@@ -118,12 +180,22 @@ impl<'a> Ctx<'a> {
 
     fn value(&self, column: &Column, value: &Json, path: &str) -> Result<Expr> {
         if value.is_null() {
-            return Err(bad(path, "null is not a value here; use {\"_is_null\": true}"));
+            return Err(bad(
+                path,
+                "null is not a value here; use {\"_is_null\": true}",
+            ));
         }
         bind(self.backend, column, value).map_err(|m| bad(path, m))
     }
 
-    fn operator(&self, alias: &str, column: &Column, op: &str, value: &Json, path: &str) -> Result<Condition> {
+    fn operator(
+        &self,
+        alias: &str,
+        column: &Column,
+        op: &str,
+        value: &Json,
+        path: &str,
+    ) -> Result<Condition> {
         let col = self.col(alias, column);
         let expr = match op {
             "_eq" => col.eq(self.value(column, value, path)?),
@@ -133,19 +205,38 @@ impl<'a> Ctx<'a> {
             "_lt" => col.lt(self.value(column, value, path)?),
             "_lte" => col.lte(self.value(column, value, path)?),
             "_in" | "_nin" => {
-                let Json::Array(items) = value else { return Err(bad(path, "expected an array")) };
-                let bound = items.iter().map(|v| self.value(column, v, path)).collect::<Result<Vec<_>>>()?;
+                let Json::Array(items) = value else {
+                    return Err(bad(path, "expected an array"));
+                };
+                let bound = items
+                    .iter()
+                    .map(|v| self.value(column, v, path))
+                    .collect::<Result<Vec<_>>>()?;
                 return Ok(if op == "_in" {
-                    bound.into_iter().fold(Condition::any().add(Expr::cust("1 = 0")), |c, v| c.add(self.col(alias, column).eq(v)))
+                    bound
+                        .into_iter()
+                        .fold(Condition::any().add(Expr::cust("1 = 0")), |c, v| {
+                            c.add(self.col(alias, column).eq(v))
+                        })
                 } else {
-                    bound.into_iter().fold(Condition::all(), |c, v| c.add(self.col(alias, column).ne(v)))
+                    bound.into_iter().fold(Condition::all(), |c, v| {
+                        c.add(self.col(alias, column).ne(v))
+                    })
                 });
             }
             "_like" | "_nlike" | "_ilike" | "_nilike" => {
                 if !column.kind.is_textual() {
-                    return Err(bad(path, format!("pattern operators apply to text columns, {} is {:?}", column.name, column.kind)));
+                    return Err(bad(
+                        path,
+                        format!(
+                            "pattern operators apply to text columns, {} is {:?}",
+                            column.name, column.kind
+                        ),
+                    ));
                 }
-                let Json::String(pattern) = value else { return Err(bad(path, "expected a pattern string")) };
+                let Json::String(pattern) = value else {
+                    return Err(bad(path, "expected a pattern string"));
+                };
                 let text_col = self.as_text(alias, column);
                 let insensitive = op.contains("ilike");
                 let (left, right) = if insensitive {
@@ -153,14 +244,23 @@ impl<'a> Ctx<'a> {
                 } else {
                     (text_col, pattern.clone())
                 };
-                if op.starts_with("_n") { left.not_like(right) } else { left.like(right) }
+                if op.starts_with("_n") {
+                    left.not_like(right)
+                } else {
+                    left.like(right)
+                }
             }
             "_is_null" => match value {
                 Json::Bool(true) => col.is_null(),
                 Json::Bool(false) => col.is_not_null(),
                 _ => return Err(bad(path, "expected true or false")),
             },
-            _ => return Err(bad(path, format!("unknown operator; use one of {}", OPERATORS.join(" ")))),
+            _ => {
+                return Err(bad(
+                    path,
+                    format!("unknown operator; use one of {}", OPERATORS.join(" ")),
+                ));
+            }
         };
         Ok(Condition::all().add(expr))
     }
@@ -168,7 +268,11 @@ impl<'a> Ctx<'a> {
     /// The column as text, for pattern matching on enum/uuid columns in Postgres.
     fn as_text(&self, alias: &str, column: &Column) -> Expr {
         if self.backend == Backend::Postgres && column.kind != crate::db::schema::ColumnKind::Text {
-            Expr::cust(format!("CAST({}.{} AS TEXT)", quote_ident(self.backend, alias), quote_ident(self.backend, &column.name)))
+            Expr::cust(format!(
+                "CAST({}.{} AS TEXT)",
+                quote_ident(self.backend, alias),
+                quote_ident(self.backend, &column.name)
+            ))
         } else {
             self.col(alias, column)
         }
@@ -177,7 +281,8 @@ impl<'a> Ctx<'a> {
 
 /// Parses the `where` query parameter.
 pub(crate) fn parse_param(text: &str) -> Result<Json> {
-    let value: Json = serde_json::from_str(text).map_err(|e| Error::BadRequest(format!("where: invalid JSON: {e}")))?;
+    let value: Json = serde_json::from_str(text)
+        .map_err(|e| Error::BadRequest(format!("where: invalid JSON: {e}")))?;
     if !value.is_object() {
         return Err(Error::BadRequest("where: expected a JSON object".into()));
     }

@@ -4,14 +4,32 @@
  */
 
 export interface paths {
-    "/api/v1/health": {
+    "/api/products": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["health"];
+        /** Products in stock, cheapest first. */
+        get: operations["products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is the shop open? */
+        get: operations["status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,6 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Signs in with username and password; sets the session cookie. */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -45,6 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Ends the current session and clears the cookie. */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -59,7 +79,60 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The signed-in user (and the session's CSRF token). */
         get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the signed-in user's API tokens. */
+        get: operations["list_tokens"];
+        put?: never;
+        /** Creates a personal API token. */
+        post: operations["create_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes one of the user's API tokens. */
+        delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and database reachability. */
+        get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -75,6 +148,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Lists the tables (rubbie's own tables are never listed). */
         get: operations["list_tables"];
         put?: never;
         post?: never;
@@ -91,7 +165,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["get_table"];
+        /** One table's columns, keys and indexes. */
+        get: operations["table_schema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -107,8 +182,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Lists rows with filter, sort, pagination and count. */
         get: operations["list_rows"];
         put?: never;
+        /** Inserts a row; answers with the row as stored. */
         post: operations["insert_row"];
         delete?: never;
         options?: never;
@@ -120,19 +197,18 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                table: components["parameters"]["Table"];
-                /** @description Primary key; composite keys joined by `,` with `~` escapes */
-                pk: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /** One row by primary key (composite keys: values joined by `,`, with `~2C` for a comma). */
         get: operations["get_row"];
         put?: never;
         post?: never;
+        /** Deletes a row. */
         delete: operations["delete_row"];
         options?: never;
         head?: never;
+        /** Changes the given columns of a row; answers with the row as stored. */
         patch: operations["update_row"];
         trace?: never;
     };
@@ -140,124 +216,279 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ErrorBody: {
-            error: {
-                /** @enum {string} */
-                code: "validation" | "bad_request" | "unauthorized" | "forbidden" | "csrf" | "not_found" | "conflict" | "rate_limited" | "internal";
-                message: string;
-                fields?: {
-                    [key: string]: string[];
-                };
-            };
+        /** @description A personal API token as listed (never with its secret). */
+        ApiToken: {
+            /**
+             * Format: int64
+             * @description Creation time, Unix seconds.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Token id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Last use, Unix seconds.
+             */
+            last_used_at?: number | null;
+            /** @description The name the user gave it. */
+            name: string;
         };
+        BTreeMap: {
+            [key: string]: string[];
+        };
+        /**
+         * @description Which SQL engine a [`Database`] talks to.
+         * @enum {string}
+         */
+        Backend: "sqlite" | "postgres" | "mysql";
+        /** @description One column of a table. */
+        Column: {
+            /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
+            auto_increment: boolean;
+            /** @description The default expression, as the database reports it. */
+            default?: string | null;
+            /** @description Allowed values of an enum column. */
+            enum_values?: string[] | null;
+            /** @description Hidden from the grid by default. */
+            hidden: boolean;
+            /** @description The kind rubbie derives from the type. */
+            kind: components["schemas"]["ColumnKind"];
+            /** @description Human label. */
+            label: string;
+            /** @description Column name. */
+            name: string;
+            /** @description Whether NULL is allowed. */
+            nullable: boolean;
+            /** @description Part of the primary key. */
+            primary_key: boolean;
+            /** @description Not writable through rubbie. */
+            readonly: boolean;
+            references?: components["schemas"]["ColumnRef"] | null;
+            /** @description The database's type, as the database spells it. */
+            type: string;
+        };
+        /**
+         * @description The broad kind of a column, which decides how values are encoded, bound and edited.
+         * @enum {string}
+         */
+        ColumnKind: "integer" | "float" | "decimal" | "boolean" | "text" | "date" | "time" | "datetime" | "json" | "uuid" | "bytes" | "enum" | "other";
+        /** @description A foreign-key target of one column. */
+        ColumnRef: {
+            /** @description Referenced column. */
+            column: string;
+            /** @description Referenced table. */
+            table: string;
+        };
+        /** @description A freshly created token with its secret, shown only this once. */
+        CreatedToken: {
+            /** @description Send as `Authorization: Bearer <secret>`. */
+            secret: string;
+            /** @description The token. */
+            token: components["schemas"]["ApiToken"];
+        };
+        /** @description The signed-in user of a request. */
+        CurrentUser: {
+            /**
+             * Format: int64
+             * @description User id.
+             */
+            id: number;
+            /** @description Role name (`admin` bypasses every rule). */
+            role: string;
+            /** @description Login name. */
+            username: string;
+        };
+        /** @description The JSON error body: `{"error": {"code", "message", "fields"?}}`. */
+        ErrorBody: {
+            /** @description The error itself. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /** @description The inside of [`ErrorBody`]. */
+        ErrorDetail: {
+            /**
+             * @description Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
+             *     `not_found`, `rate_limited`, `internal`.
+             */
+            code: string;
+            fields?: components["schemas"]["BTreeMap"] | null;
+            /** @description Human-readable message. */
+            message: string;
+        };
+        /** @description A foreign key (outgoing in `foreign_keys`, incoming in `referenced_by`). */
+        ForeignKey: {
+            /** @description Columns of the referencing table. */
+            columns: string[];
+            /** @description Constraint name (may be synthesised on SQLite). */
+            name: string;
+            /** @description Referenced columns (of the referenced table). */
+            references_columns: string[];
+            /** @description For outgoing keys the referenced table; for incoming keys the referencing table. */
+            references_table: string;
+        };
+        /** @description Health report. */
         Health: {
-            status: string;
+            /** @description The database backend. */
+            backend: components["schemas"]["Backend"];
+            /** @description `ok` or `unreachable`. */
             database: string;
-            /** @enum {string} */
-            backend: "sqlite" | "postgres" | "mysql";
+            /** @description `ok` when the database answers, `degraded` otherwise. */
+            status: string;
+            /** @description rubbie's version. */
             version: string;
         };
-        LoginRequest: {
-            username: string;
-            password: string;
-        };
-        User: {
-            /** Format: int64 */
-            id: number;
-            username: string;
-            role: string;
-        };
-        SessionInfo: {
-            user: components["schemas"]["User"];
-            csrf_token: string;
-        };
-        TableSummary: {
-            name: string;
-            label: string;
-            primary_key: string[];
-            /** @enum {string} */
-            source: "model" | "introspected";
-            /** Format: int64 */
-            row_estimate?: number | null;
-        };
-        TableList: {
-            tables: components["schemas"]["TableSummary"][];
-        };
-        ColumnRef: {
-            table: string;
-            column: string;
-        };
-        Column: {
-            name: string;
-            label: string;
-            type: string;
-            /** @enum {string} */
-            kind: "integer" | "float" | "decimal" | "boolean" | "text" | "date" | "time" | "datetime" | "json" | "uuid" | "bytes" | "enum" | "other";
-            nullable: boolean;
-            default?: string | null;
-            primary_key: boolean;
-            auto_increment: boolean;
-            hidden: boolean;
-            readonly: boolean;
-            enum_values?: string[] | null;
-            references?: null | components["schemas"]["ColumnRef"];
-        };
-        ForeignKey: {
-            name: string;
-            columns: string[];
-            references_table: string;
-            references_columns: string[];
-        };
+        /** @description An index. */
         Index: {
-            name: string;
+            /** @description Indexed columns, in order. */
             columns: string[];
+            /** @description Index name. */
+            name: string;
+            /** @description Whether it enforces uniqueness. */
             unique: boolean;
         };
-        TableSchema: {
+        /** @description Credentials for `POST /auth/login`. */
+        LoginRequest: {
+            /** @description Password. */
+            password: string;
+            /** @description Login name. */
+            username: string;
+        };
+        /** @description A new token's name. */
+        NewToken: {
+            /** @description What the token is for. */
             name: string;
-            label: string;
-            primary_key: string[];
-            /** @enum {string} */
-            source: "model" | "introspected";
-            columns: components["schemas"]["Column"][];
-            foreign_keys: components["schemas"]["ForeignKey"][];
-            referenced_by: components["schemas"]["ForeignKey"][];
-            indexes: components["schemas"]["Index"][];
         };
-        /** @description A row: column name to JSON value */
-        Row: {
-            [key: string]: unknown;
+        /** @description A product as the shop front shows it. */
+        ProductCard: {
+            /**
+             * Format: int64
+             * @description Product id.
+             */
+            id: number;
+            /** @description Name. */
+            name: string;
+            /** @description Price as a decimal string. */
+            price: string;
         };
-        RowPage: {
-            rows: components["schemas"]["Row"][];
-            /** Format: int64 */
+        /** @description One page of rows. */
+        RowsPage: {
+            /**
+             * Format: int64
+             * @description Total rows matching the filter (null with `count=none`).
+             */
             count?: number | null;
-            /** @enum {string|null} */
-            count_kind?: "exact" | "estimated" | null;
+            /** @description `exact` or `estimated`. */
+            count_kind?: string | null;
+            /**
+             * @description Pass as `after` for the next page (keyset); null on the last page or for sorts on
+             *     nullable columns.
+             */
             next_cursor?: string | null;
+            /** @description The rows, column → value. */
+            rows: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** @description The signed-in user and the CSRF token to send as `X-CSRF-Token` on unsafe requests. */
+        SessionInfo: {
+            /** @description CSRF token of the session (null when authenticated by API token). */
+            csrf_token?: string | null;
+            /** @description The user. */
+            user: components["schemas"]["CurrentUser"];
+        };
+        /** @description Shop status. */
+        ShopStatus: {
+            /** @description Database backend in use. */
+            backend: components["schemas"]["Backend"];
+            /** @description Always `open` while the server runs. */
+            shop: string;
+        };
+        /** @description One table with everything rubbie knows about it. */
+        Table: {
+            /** @description Columns in database order. */
+            columns: components["schemas"]["Column"][];
+            /** @description Outgoing foreign keys. */
+            foreign_keys: components["schemas"]["ForeignKey"][];
+            /** @description Indexes. */
+            indexes: components["schemas"]["Index"][];
+            /** @description Human label. */
+            label: string;
+            /** @description Table name. */
+            name: string;
+            /** @description Primary key columns in order (empty when the table has none). */
+            primary_key: string[];
+            /** @description Incoming foreign keys (other tables referencing this one). */
+            referenced_by: components["schemas"]["ForeignKey"][];
+            /** @description Model or introspection. */
+            source: components["schemas"]["TableSource"];
+        };
+        /** @description All tables rubbie shows. */
+        TableList: {
+            /** @description Tables sorted by name. */
+            tables: components["schemas"]["TableSummary"][];
+        };
+        /**
+         * @description Where a table's metadata comes from.
+         * @enum {string}
+         */
+        TableSource: "model" | "introspected";
+        /** @description A table in the list. */
+        TableSummary: {
+            /** @description Number of columns. */
+            column_count: number;
+            /** @description Human label. */
+            label: string;
+            /** @description Table name. */
+            name: string;
+            /** @description Primary key columns. */
+            primary_key: string[];
+            /**
+             * Format: int64
+             * @description Row count estimate from statistics, when the database keeps one.
+             */
+            row_estimate?: number | null;
+            /** @description `model` (derive) or `introspected`. */
+            source: components["schemas"]["TableSource"];
+        };
+        /** @description The user's personal API tokens. */
+        TokenList: {
+            /** @description Tokens, oldest first. */
+            tokens: components["schemas"]["ApiToken"][];
         };
     };
-    responses: {
-        /** @description Error */
-        Error: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorBody"];
-            };
-        };
-    };
-    parameters: {
-        Table: string;
-    };
+    responses: never;
+    parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    health: {
+    products: {
+        parameters: {
+            query?: {
+                /** @description How many products (1–100, default 10). */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductCard"][];
+                };
+            };
+        };
+    };
+    status: {
         parameters: {
             query?: never;
             header?: never;
@@ -266,13 +497,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Health */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["ShopStatus"];
                 };
             };
         };
@@ -290,7 +520,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -299,8 +528,22 @@ export interface operations {
                     "application/json": components["schemas"]["SessionInfo"];
                 };
             };
-            401: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logout: {
@@ -312,14 +555,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed out */
+            /** @description signed out */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["Error"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     me: {
@@ -331,7 +581,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -340,7 +589,120 @@ export interface operations {
                     "application/json": components["schemas"]["SessionInfo"];
                 };
             };
-            401: components["responses"]["Error"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+        };
+    };
+    create_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewToken"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedToken"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description token id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
         };
     };
     list_tables: {
@@ -352,7 +714,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tables */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -361,65 +722,97 @@ export interface operations {
                     "application/json": components["schemas"]["TableList"];
                 };
             };
-            401: components["responses"]["Error"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
-    get_table: {
+    table_schema: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
+                /** @description table name */
+                table: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Table schema */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TableSchema"];
+                    "application/json": components["schemas"]["Table"];
                 };
             };
-            404: components["responses"]["Error"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_rows: {
         parameters: {
             query?: {
-                /** @description Boolean expression (JSON) in the where language */
+                /** @description Filter in the where language (JSON), e.g. `{"name":{"_ilike":"%ann%"}}`. */
                 where?: string;
-                /** @description Comma-separated columns, `-` prefix for descending */
+                /** @description Sort: `col,-col2` (`-` for descending). */
                 order_by?: string;
+                /** @description Page size, 1 to 1000 (default 50). */
                 limit?: number;
+                /** @description Rows to skip (offset pagination). */
                 offset?: number;
-                /** @description Cursor from a previous page */
+                /** @description Cursor from `next_cursor` (keyset pagination; ignores `offset`). */
                 after?: string;
-                count?: "exact" | "estimated" | "none";
+                /** @description `exact`, `estimated` or `none` (default: exact, or estimated for big unfiltered tables). */
+                count?: string;
+                /** @description Columns to return, comma-separated (default: all). */
                 columns?: string;
             };
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
+                /** @description table name */
+                table: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A page of rows */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RowPage"];
+                    "application/json": components["schemas"]["RowsPage"];
                 };
             };
-            400: components["responses"]["Error"];
-            404: components["responses"]["Error"];
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     insert_row: {
@@ -427,28 +820,46 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
+                /** @description table name */
+                table: string;
             };
             cookie?: never;
         };
+        /** @description column → value */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Row"];
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Stored row */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Row"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            400: components["responses"]["Error"];
-            409: components["responses"]["Error"];
-            422: components["responses"]["Error"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_row: {
@@ -456,24 +867,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
-                /** @description Primary key; composite keys joined by `,` with `~` escapes */
+                /** @description table name */
+                table: string;
+                /** @description primary key */
                 pk: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Row */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Row"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            404: components["responses"]["Error"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     delete_row: {
@@ -481,23 +901,38 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
-                /** @description Primary key; composite keys joined by `,` with `~` escapes */
+                /** @description table name */
+                table: string;
+                /** @description primary key */
                 pk: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            404: components["responses"]["Error"];
-            409: components["responses"]["Error"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     update_row: {
@@ -505,31 +940,56 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                table: components["parameters"]["Table"];
-                /** @description Primary key; composite keys joined by `,` with `~` escapes */
+                /** @description table name */
+                table: string;
+                /** @description primary key */
                 pk: string;
             };
             cookie?: never;
         };
+        /** @description column → new value */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Row"];
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Stored row */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Row"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            400: components["responses"]["Error"];
-            404: components["responses"]["Error"];
-            409: components["responses"]["Error"];
-            422: components["responses"]["Error"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
 }

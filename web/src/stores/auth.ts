@@ -15,7 +15,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   function set(session: SessionInfo) {
     user.value = session.user
-    csrfToken.value = session.csrf_token
+    csrfToken.value = session.csrf_token ?? null
     checked.value = true
   }
 

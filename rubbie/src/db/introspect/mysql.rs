@@ -46,17 +46,36 @@ FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 
 
 pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
-    let columns: Vec<(String, String, String, i64, Option<String>, i64)> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
+    let columns: Vec<(String, String, String, i64, Option<String>, i64)> =
+        sqlx::query_as(COLUMNS).fetch_all(pool).await?;
     for (table, name, db_type, nullable, default, auto_increment) in columns {
         let enum_values = db_type.strip_prefix("enum(").map(parse_quoted_list);
         // MariaDB reports "NULL" as the default of nullable columns without one.
         let default = default.filter(|d| d != "NULL");
-        cat.columns.push(RawColumn { table, name, db_type, nullable: nullable != 0, default, auto_increment: auto_increment != 0, enum_values });
+        cat.columns.push(RawColumn {
+            table,
+            name,
+            db_type,
+            nullable: nullable != 0,
+            default,
+            auto_increment: auto_increment != 0,
+            enum_values,
+        });
     }
-    let checks: Vec<(String, String)> = sqlx::query_as(JSON_CHECKS).fetch_all(pool).await.unwrap_or_default();
+    let checks: Vec<(String, String)> = sqlx::query_as(JSON_CHECKS)
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default();
     for (table, clause) in checks {
-        let column = clause.trim_start_matches("json_valid(").trim_end_matches(')').trim_matches('`');
-        if let Some(c) = cat.columns.iter_mut().find(|c| c.table == table && c.name == column) {
+        let column = clause
+            .trim_start_matches("json_valid(")
+            .trim_end_matches(')')
+            .trim_matches('`');
+        if let Some(c) = cat
+            .columns
+            .iter_mut()
+            .find(|c| c.table == table && c.name == column)
+        {
             c.db_type = "json".to_owned();
         }
     }
@@ -64,10 +83,17 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
     for (table, name, unique, column) in rows {
         match cat.indexes.last_mut() {
             Some(last) if last.table == table && last.name == name => last.columns.push(column),
-            _ => cat.indexes.push(RawIndex { primary: name == "PRIMARY", table, name, columns: vec![column], unique: unique != 0 }),
+            _ => cat.indexes.push(RawIndex {
+                primary: name == "PRIMARY",
+                table,
+                name,
+                columns: vec![column],
+                unique: unique != 0,
+            }),
         }
     }
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    let rows: Vec<(String, String, String, String, String)> =
+        sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
     for (name, table, column, ref_table, ref_column) in rows {
         match cat.foreign_keys.last_mut() {
             Some(last) if last.table == table && last.key.name == name => {
@@ -76,7 +102,12 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
             }
             _ => cat.foreign_keys.push(RawForeignKey {
                 table,
-                key: ForeignKey { name, columns: vec![column], references_table: ref_table, references_columns: vec![ref_column] },
+                key: ForeignKey {
+                    name,
+                    columns: vec![column],
+                    references_table: ref_table,
+                    references_columns: vec![ref_column],
+                },
             }),
         }
     }

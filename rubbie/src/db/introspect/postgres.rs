@@ -49,22 +49,53 @@ SELECT c.relname::text, c.reltuples::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"#;
 
-type ColumnRow = (String, String, String, bool, Option<String>, bool, Option<Vec<String>>);
+type ColumnRow = (
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    bool,
+    Option<Vec<String>>,
+);
+type IndexRow = (String, String, bool, bool, Vec<String>);
+type ForeignKeyRow = (String, String, String, Vec<String>, Vec<String>);
 
 pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
     let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
     for (table, name, db_type, nullable, default, auto_increment, enum_values) in columns {
-        cat.columns.push(RawColumn { table, name, db_type, nullable, default, auto_increment, enum_values });
+        cat.columns.push(RawColumn {
+            table,
+            name,
+            db_type,
+            nullable,
+            default,
+            auto_increment,
+            enum_values,
+        });
     }
-    let indexes: Vec<(String, String, bool, bool, Vec<String>)> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
+    let indexes: Vec<IndexRow> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
     for (table, name, unique, primary, columns) in indexes {
-        cat.indexes.push(RawIndex { table, name, columns, unique, primary });
+        cat.indexes.push(RawIndex {
+            table,
+            name,
+            columns,
+            unique,
+            primary,
+        });
     }
-    let fks: Vec<(String, String, String, Vec<String>, Vec<String>)> =
-        sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    let fks: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
     for (name, table, references_table, columns, references_columns) in fks {
-        cat.foreign_keys.push(RawForeignKey { table, key: ForeignKey { name, columns, references_table, references_columns } });
+        cat.foreign_keys.push(RawForeignKey {
+            table,
+            key: ForeignKey {
+                name,
+                columns,
+                references_table,
+                references_columns,
+            },
+        });
     }
     Ok(cat)
 }

@@ -7,10 +7,11 @@ use crate::db::schema::ForeignKey;
 use crate::error::Result;
 
 pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
-    let tables: Vec<(String, String)> =
-        sqlx::query_as("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .fetch_all(pool)
-            .await?;
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await?;
     let mut cat = Catalogue::default();
     for (table, create_sql) in tables.into_iter().filter(|(t, _)| !is_internal_table(t)) {
         let columns: Vec<(String, String, bool, Option<String>, i64)> = sqlx::query_as(
@@ -19,11 +20,17 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
         .bind(&table)
         .fetch_all(pool)
         .await?;
-        let mut pk: Vec<(i64, String)> = columns.iter().filter(|c| c.4 > 0).map(|c| (c.4, c.0.clone())).collect();
+        let mut pk: Vec<(i64, String)> = columns
+            .iter()
+            .filter(|c| c.4 > 0)
+            .map(|c| (c.4, c.0.clone()))
+            .collect();
         pk.sort();
         // A single INTEGER PRIMARY KEY is an alias of the rowid: the database fills it.
         let rowid_alias = pk.len() == 1
-            && columns.iter().any(|c| c.4 > 0 && c.1.eq_ignore_ascii_case("integer"));
+            && columns
+                .iter()
+                .any(|c| c.4 > 0 && c.1.eq_ignore_ascii_case("integer"));
         for (name, db_type, notnull, default, pk_pos) in columns {
             cat.columns.push(RawColumn {
                 table: table.clone(),
@@ -44,20 +51,22 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
                 primary: true,
             });
         }
-        let indexes: Vec<(String, bool, String)> =
-            sqlx::query_as("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
-                .bind(&table)
-                .fetch_all(pool)
-                .await?;
+        let indexes: Vec<(String, bool, String)> = sqlx::query_as(
+            "SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name",
+        )
+        .bind(&table)
+        .fetch_all(pool)
+        .await?;
         for (name, unique, origin) in indexes {
             if origin == "pk" {
                 continue;
             }
-            let columns: Vec<(String,)> =
-                sqlx::query_as("SELECT COALESCE(name, '') FROM pragma_index_info(?) ORDER BY seqno")
-                    .bind(&name)
-                    .fetch_all(pool)
-                    .await?;
+            let columns: Vec<(String,)> = sqlx::query_as(
+                "SELECT COALESCE(name, '') FROM pragma_index_info(?) ORDER BY seqno",
+            )
+            .bind(&name)
+            .fetch_all(pool)
+            .await?;
             cat.indexes.push(RawIndex {
                 table: table.clone(),
                 name,
@@ -76,22 +85,32 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
         for (id, target, from, to) in fks {
             if current.as_ref().is_none_or(|(cid, _)| *cid != id) {
                 if let Some((_, key)) = current.take() {
-                    cat.foreign_keys.push(RawForeignKey { table: table.clone(), key });
+                    cat.foreign_keys.push(RawForeignKey {
+                        table: table.clone(),
+                        key,
+                    });
                 }
-                current = Some((id, ForeignKey {
-                    name: format!("{table}_fk{id}"),
-                    columns: Vec::new(),
-                    references_table: target.clone(),
-                    references_columns: Vec::new(),
-                }));
+                current = Some((
+                    id,
+                    ForeignKey {
+                        name: format!("{table}_fk{id}"),
+                        columns: Vec::new(),
+                        references_table: target.clone(),
+                        references_columns: Vec::new(),
+                    },
+                ));
             }
             let (_, key) = current.as_mut().expect("set above");
             key.columns.push(from);
             // "to" is NULL when the key references the target's primary key implicitly.
-            key.references_columns.push(to.unwrap_or_else(|| "id".to_owned()));
+            key.references_columns
+                .push(to.unwrap_or_else(|| "id".to_owned()));
         }
         if let Some((_, key)) = current {
-            cat.foreign_keys.push(RawForeignKey { table: table.clone(), key });
+            cat.foreign_keys.push(RawForeignKey {
+                table: table.clone(),
+                key,
+            });
         }
     }
     Ok(cat)
@@ -105,7 +124,9 @@ fn check_in_list(create_sql: &str, column: &str) -> Option<Vec<String>> {
         let mut from = 0;
         while let Some(at) = lower[from..].find(&quoted) {
             let start = from + at + quoted.len();
-            let before_ok = from + at == 0 || !lower.as_bytes()[from + at - 1].is_ascii_alphanumeric() && lower.as_bytes()[from + at - 1] != b'_';
+            let before_ok = from + at == 0
+                || !lower.as_bytes()[from + at - 1].is_ascii_alphanumeric()
+                    && lower.as_bytes()[from + at - 1] != b'_';
             let rest = lower[start..].trim_start();
             if before_ok && rest.starts_with("in") && rest[2..].trim_start().starts_with('(') {
                 let open = start + (lower[start..].len() - rest.len()) + 2;
@@ -127,7 +148,10 @@ mod tests {
     #[test]
     fn finds_enum_values_in_check_constraints() {
         let sql = "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('new', 'paid','shipped')), substatus TEXT)";
-        assert_eq!(check_in_list(sql, "status"), Some(vec!["new".into(), "paid".into(), "shipped".into()]));
+        assert_eq!(
+            check_in_list(sql, "status"),
+            Some(vec!["new".into(), "paid".into(), "shipped".into()])
+        );
         assert_eq!(check_in_list(sql, "substatus"), None);
         assert_eq!(check_in_list(sql, "id"), None);
     }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every test of the project: Rust (SQLite always; PostgreSQL and MariaDB when
+# RUBBIE_TEST_POSTGRES_URL / RUBBIE_TEST_MYSQL_URL are set), lint, the web app's type check and
+# unit tests, freshness of the committed SPA build and API types, and the browser suite against a
+# running test_project on each configured database.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "web: install, type check, unit tests"
+[ -d web/node_modules ] || (cd web && npm ci --no-audit --no-fund)
+(cd web && npm run typecheck && npm run test)
+
+step "freshness: OpenAPI document, generated API types, committed SPA build"
+cargo build -p test_project
+spec="$(mktemp)"
+./target/debug/test_project openapi > "$spec"
+if ! diff -q "$spec" web/src/api/openapi.json >/dev/null; then
+  echo "web/src/api/openapi.json is stale: run ./target/debug/test_project openapi > web/src/api/openapi.json && scripts/gen-api-types.sh" >&2
+  exit 1
+fi
+rm -f "$spec"
+scripts/gen-api-types.sh --check
+scripts/build-web.sh > /dev/null
+if [ -n "$(git status --porcelain -- rubbie-vue/dist)" ]; then
+  git status --short -- rubbie-vue/dist >&2
+  echo "rubbie-vue/dist is stale: run scripts/build-web.sh and commit the result" >&2
+  exit 1
+fi
+
+step "browser suite"
+scripts/e2e.sh
