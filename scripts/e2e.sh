@@ -9,11 +9,30 @@ cd "$root"
 cargo build -p test_project
 work="$(mktemp -d)"
 server=""
+created=()   # "postgres NAME" / "mysql NAME": dropped on exit, whatever happened
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  for entry in "${created[@]}"; do
+    case "$entry" in
+      postgres\ *) psql "$RUBBIE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${entry#* } WITH (FORCE)" || true ;;
+      mysql\ *) mysqlc "DROP DATABASE IF EXISTS ${entry#* }" || true ;;
+    esac
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# The mysql client from a mysql://user[:password]@host[:port]/db URL; the password goes
+# through MYSQL_PWD, not the command line.
+mysqlc() {
+  local rest="${RUBBIE_TEST_MYSQL_URL#*://}"
+  local cred="${rest%%@*}" hostport="${rest#*@}"
+  hostport="${hostport%%/*}"
+  local user="${cred%%:*}" pass="" host="${hostport%%:*}" port=3306
+  [ "$cred" != "$user" ] && pass="${cred#*:}"
+  [ "$hostport" != "$host" ] && port="${hostport#*:}"
+  MYSQL_PWD="$pass" mysql -u"$user" -h"$host" -P"$port" -e "$1"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -44,15 +63,11 @@ run_suite sqlite "sqlite://$work/demo.db"
 db="rubbie_e2e_$$_$(date +%s)"
 if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
   psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
+  created+=("postgres $db")
   run_suite postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
-  psql "$RUBBIE_TEST_POSTGRES_URL" -qc "DROP DATABASE $db WITH (FORCE)"
 fi
 if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
-  mysql_url="${RUBBIE_TEST_MYSQL_URL#mysql://}"
-  mysql_cred="${mysql_url%%@*}"
-  mysql_host="${mysql_url#*@}"; mysql_host="${mysql_host%%/*}"
-  mysqlc() { mysql -u"${mysql_cred%%:*}" $([ "${mysql_cred#*:}" != "$mysql_cred" ] && echo "-p${mysql_cred#*:}") -h"${mysql_host%%:*}" -P"$( [ "${mysql_host#*:}" != "$mysql_host" ] && echo "${mysql_host#*:}" || echo 3306)" -e "$1"; }
   mysqlc "CREATE DATABASE $db"
+  created+=("mysql $db")
   run_suite mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
-  mysqlc "DROP DATABASE $db"
 fi

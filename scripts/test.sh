@@ -23,14 +23,15 @@ step "web: install, type check, unit tests"
 (cd web && npm run typecheck && npm run test)
 
 step "freshness: OpenAPI document, generated API types, committed SPA build"
+git rev-parse --is-inside-work-tree > /dev/null   # the dist check below needs git
 cargo build -p test_project
 spec="$(mktemp)"
+trap 'rm -f "$spec"' EXIT
 ./target/debug/test_project openapi > "$spec"
 if ! diff -q "$spec" web/src/api/openapi.json >/dev/null; then
-  echo "web/src/api/openapi.json is stale: run ./target/debug/test_project openapi > web/src/api/openapi.json && scripts/gen-api-types.sh" >&2
+  echo "web/src/api/openapi.json is stale: run scripts/gen-api-types.sh --from-server" >&2
   exit 1
 fi
-rm -f "$spec"
 scripts/gen-api-types.sh --check
 scripts/build-web.sh > /dev/null
 if [ -n "$(git status --porcelain -- rubbie-vue/dist)" ]; then

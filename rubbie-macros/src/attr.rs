@@ -12,14 +12,7 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token, token};
 const CONTAINER_KEYS: &[&str] = &["table", "label"];
 
 /// Keys accepted in `#[rubbie(...)]` on a field.
-const FIELD_KEYS: &[&str] = &[
-    "primary_key",
-    "label",
-    "hidden",
-    "readonly",
-    "references",
-    "column",
-];
+const FIELD_KEYS: &[&str] = &["primary_key", "label", "hidden", "readonly", "references", "column"];
 
 /// Accumulates every error found, to report them all at once.
 #[derive(Default)]
@@ -150,29 +143,17 @@ fn path_to_string(path: &syn::Path) -> String {
 }
 
 /// Parses `= "..."`; a missing `=` or a value other than a string literal is recorded.
-fn string_value(
-    meta: &ParseNestedMeta<'_>,
-    key: &str,
-    errors: &mut Errors,
-) -> syn::Result<Option<LitStr>> {
+fn string_value(meta: &ParseNestedMeta<'_>, key: &str, errors: &mut Errors) -> syn::Result<Option<LitStr>> {
     if !meta.input.peek(Token![=]) {
         skip_value(meta)?;
-        errors.spanned(
-            &meta.path,
-            format!("`{key}` needs a value: write `{key} = \"...\"`"),
-        );
+        errors.spanned(&meta.path, format!("`{key}` needs a value: write `{key} = \"...\"`"));
         return Ok(None);
     }
     let expr: Expr = meta.value()?.parse()?;
     match expr {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => Ok(Some(lit)),
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Ok(Some(lit)),
         other => {
-            errors.spanned(
-                other,
-                format!("expected a string literal: `{key} = \"...\"`"),
-            );
+            errors.spanned(other, format!("expected a string literal: `{key} = \"...\"`"));
             Ok(None)
         }
     }
@@ -181,10 +162,7 @@ fn string_value(
 /// Checks that a flag such as `hidden` has no value; a value is recorded as an error.
 fn no_value(meta: &ParseNestedMeta<'_>, key: &str, errors: &mut Errors) -> syn::Result<()> {
     if let Some(value) = skip_value(meta)? {
-        errors.spanned(
-            value,
-            format!("`{key}` takes no value: write `#[rubbie({key})]`"),
-        );
+        errors.spanned(value, format!("`{key}` takes no value: write `#[rubbie({key})]`"));
     }
     Ok(())
 }
@@ -211,15 +189,8 @@ fn unknown_key(
     errors: &mut Errors,
 ) -> syn::Result<()> {
     skip_value(meta)?;
-    let allowed = allowed
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    errors.spanned(
-        &meta.path,
-        format!("unknown rubbie {level} attribute `{key}`; expected one of: {allowed}"),
-    );
+    let allowed = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    errors.spanned(&meta.path, format!("unknown rubbie {level} attribute `{key}`; expected one of: {allowed}"));
     Ok(())
 }
 
@@ -239,12 +210,7 @@ fn set_once(
 }
 
 /// Sets a flag such as `hidden`, recording a value given to it or a repeated flag.
-fn set_flag(
-    slot: &mut bool,
-    meta: &ParseNestedMeta<'_>,
-    key: &str,
-    errors: &mut Errors,
-) -> syn::Result<()> {
+fn set_flag(slot: &mut bool, meta: &ParseNestedMeta<'_>, key: &str, errors: &mut Errors) -> syn::Result<()> {
     no_value(meta, key, errors)?;
     if *slot {
         errors.spanned(&meta.path, format!("duplicate rubbie attribute `{key}`"));
@@ -264,17 +230,8 @@ fn non_empty(lit: &LitStr, key: &str, errors: &mut Errors) {
 fn check_references(lit: &LitStr, errors: &mut Errors) {
     let value = lit.value();
     let parts: Vec<&str> = value.split('.').collect();
-    let well_formed = parts.len() <= 2
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && !p.chars().any(char::is_whitespace));
+    let well_formed = parts.len() <= 2 && parts.iter().all(|p| !p.is_empty() && !p.chars().any(char::is_whitespace));
     if !well_formed {
-        errors.spanned(
-            lit,
-            format!(
-                "`references` must be `\"table\"` or `\"table.column\"`, found {:?}",
-                value
-            ),
-        );
+        errors.spanned(lit, format!("`references` must be `\"table\"` or `\"table.column\"`, found {:?}", value));
     }
 }

@@ -24,7 +24,5 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(RubbieModel, attributes(rubbie))]
 pub fn derive_rubbie_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

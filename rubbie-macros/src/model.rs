@@ -38,42 +38,22 @@ pub(crate) fn analyze(input: &DeriveInput) -> syn::Result<Model> {
     let container = attr::parse_container(&input.attrs, &mut errors);
 
     let named = match &input.data {
-        Data::Struct(DataStruct {
-            fields: Fields::Named(named),
-            ..
-        }) => Some(&named.named),
-        Data::Struct(DataStruct {
-            fields: fields @ Fields::Unnamed(_),
-            ..
-        }) => {
-            errors.spanned(
-                fields,
-                "RubbieModel needs named fields: tuple structs are not supported",
-            );
+        Data::Struct(DataStruct { fields: Fields::Named(named), .. }) => Some(&named.named),
+        Data::Struct(DataStruct { fields: fields @ Fields::Unnamed(_), .. }) => {
+            errors.spanned(fields, "RubbieModel needs named fields: tuple structs are not supported");
             None
         }
-        Data::Struct(DataStruct {
-            fields: Fields::Unit,
-            ..
-        }) => {
-            errors.spanned(
-                &input.ident,
-                "RubbieModel needs named fields: unit structs are not supported",
-            );
+        Data::Struct(DataStruct { fields: Fields::Unit, .. }) => {
+            errors.spanned(&input.ident, "RubbieModel needs named fields: unit structs are not supported");
             None
         }
         Data::Enum(data) => {
-            errors.spanned(
-                data.enum_token,
-                "RubbieModel can only be derived for structs with named fields, not enums",
-            );
+            errors.spanned(data.enum_token, "RubbieModel can only be derived for structs with named fields, not enums");
             None
         }
         Data::Union(data) => {
-            errors.spanned(
-                data.union_token,
-                "RubbieModel can only be derived for structs with named fields, not unions",
-            );
+            errors
+                .spanned(data.union_token, "RubbieModel can only be derived for structs with named fields, not unions");
             None
         }
     };
@@ -102,10 +82,7 @@ pub(crate) fn analyze(input: &DeriveInput) -> syn::Result<Model> {
     if named.is_some() && primary_key.is_empty() {
         match fields.iter().find(|f| f.column == "id") {
             Some(id) => primary_key.push(id.column.clone()),
-            None => errors.spanned(
-                &input.ident,
-                "no primary key: mark a field with #[rubbie(primary_key)]",
-            ),
+            None => errors.spanned(&input.ident, "no primary key: mark a field with #[rubbie(primary_key)]"),
         }
     }
 
@@ -115,10 +92,5 @@ pub(crate) fn analyze(input: &DeriveInput) -> syn::Result<Model> {
         Some(lit) => lit.value(),
         None => to_snake_case(&input.ident.unraw().to_string()),
     };
-    Ok(Model {
-        table,
-        label: container.label,
-        primary_key,
-        fields,
-    })
+    Ok(Model { table, label: container.label, primary_key, fields })
 }

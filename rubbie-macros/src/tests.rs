@@ -89,10 +89,7 @@ fn all_attributes() {
     assert_eq!(m.fields[1].label.as_ref().unwrap().value(), "E-mail");
     assert_eq!(m.fields[2].column, "pw_hash");
     assert!(m.fields[2].hidden && !m.fields[2].readonly);
-    assert_eq!(
-        m.fields[3].references.as_ref().unwrap().value(),
-        "countries.code"
-    );
+    assert_eq!(m.fields[3].references.as_ref().unwrap().value(), "countries.code");
 }
 
 #[test]
@@ -130,10 +127,7 @@ fn table_reference_without_column() {
             customer: i64,
         }
     });
-    assert_eq!(
-        m.fields[1].references.as_ref().unwrap().value(),
-        "customers"
-    );
+    assert_eq!(m.fields[1].references.as_ref().unwrap().value(), "customers");
 }
 
 #[test]
@@ -148,34 +142,19 @@ fn empty_rubbie_attribute_is_allowed() {
 #[test]
 fn not_a_struct_with_named_fields() {
     let msgs = errors(parse_quote! { enum E { A } });
-    assert_eq!(
-        msgs,
-        ["RubbieModel can only be derived for structs with named fields, not enums"]
-    );
+    assert_eq!(msgs, ["RubbieModel can only be derived for structs with named fields, not enums"]);
     let msgs = errors(parse_quote! { struct T(i64); });
-    assert_eq!(
-        msgs,
-        ["RubbieModel needs named fields: tuple structs are not supported"]
-    );
+    assert_eq!(msgs, ["RubbieModel needs named fields: tuple structs are not supported"]);
     let msgs = errors(parse_quote! { struct U; });
-    assert_eq!(
-        msgs,
-        ["RubbieModel needs named fields: unit structs are not supported"]
-    );
+    assert_eq!(msgs, ["RubbieModel needs named fields: unit structs are not supported"]);
     let msgs = errors(parse_quote! { union X { a: u32 } });
-    assert_eq!(
-        msgs,
-        ["RubbieModel can only be derived for structs with named fields, not unions"]
-    );
+    assert_eq!(msgs, ["RubbieModel can only be derived for structs with named fields, not unions"]);
 }
 
 #[test]
 fn no_primary_key() {
     let msgs = errors(parse_quote! { struct Log { at: i64, line: String } });
-    assert_eq!(
-        msgs,
-        ["no primary key: mark a field with #[rubbie(primary_key)]"]
-    );
+    assert_eq!(msgs, ["no primary key: mark a field with #[rubbie(primary_key)]"]);
 }
 
 #[test]
@@ -256,10 +235,7 @@ fn empty_table_and_column() {
             id: i64,
         }
     });
-    assert_eq!(
-        msgs,
-        ["`table` must not be empty", "`column` must not be empty"]
-    );
+    assert_eq!(msgs, ["`table` must not be empty", "`column` must not be empty"]);
 }
 
 #[test]
@@ -275,9 +251,7 @@ fn malformed_references() {
         });
         assert_eq!(
             msgs,
-            [format!(
-                "`references` must be `\"table\"` or `\"table.column\"`, found {bad:?}"
-            )],
+            [format!("`references` must be `\"table\"` or `\"table.column\"`, found {bad:?}")],
             "for {bad:?}"
         );
     }

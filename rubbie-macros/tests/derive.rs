@@ -45,10 +45,7 @@ fn model_info_contents() {
     assert_eq!(info.primary_key, ["id"]);
 
     let columns: Vec<&str> = info.fields.iter().map(|f| f.column).collect();
-    assert_eq!(
-        columns,
-        ["id", "email", "pw_hash", "country", "referrer", "type"]
-    );
+    assert_eq!(columns, ["id", "email", "pw_hash", "country", "referrer", "type"]);
 
     let [id, email, pw, country, referrer, ty] = info.fields else {
         panic!("expected 6 fields, got {:?}", info.fields);
@@ -82,19 +79,11 @@ fn generic_struct() {
 
 #[test]
 fn registered_in_inventory() {
-    let tables: Vec<&str> = rubbie::__private::registered_models()
-        .map(|m| m.table)
-        .collect();
+    let tables: Vec<&str> = rubbie::__private::registered_models().map(|m| m.table).collect();
     for table in ["customers", "order_line", "pair"] {
-        assert_eq!(
-            tables.iter().filter(|t| **t == table).count(),
-            1,
-            "{table} in {tables:?}"
-        );
+        assert_eq!(tables.iter().filter(|t| **t == table).count(), 1, "{table} in {tables:?}");
     }
-    let customer = rubbie::__private::registered_models()
-        .find(|m| m.table == "customers")
-        .unwrap();
+    let customer = rubbie::__private::registered_models().find(|m| m.table == "customers").unwrap();
     assert_eq!(customer.label, Customer::model_info().label);
     assert_eq!(customer.fields.len(), Customer::model_info().fields.len());
 }

@@ -93,6 +93,10 @@ fn respond(
     if let Ok(tag) = HeaderValue::from_str(&tag) {
         h.insert(header::ETAG, tag);
     }
+    // An admin console must not be framed by other sites (clickjacking) or content-sniffed.
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
     response
 }
 
@@ -105,53 +109,24 @@ async fn serve(OriginalUri(original): OriginalUri, request: Request) -> Response
         return Redirect::permanent(&format!("{outer}/")).into_response();
     }
     if let Some(file) = DIST.get_file(path).filter(|_| path != "index.html") {
-        let tag = file_etags()
-            .get(path)
-            .cloned()
-            .unwrap_or_else(|| etag(file.contents()));
-        let cache = if path.starts_with("assets/") {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        return respond(
-            request.headers(),
-            file.contents().to_vec(),
-            tag,
-            content_type(path),
-            cache,
-        );
+        let tag = file_etags().get(path).cloned().unwrap_or_else(|| etag(file.contents()));
+        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        return respond(request.headers(), file.contents().to_vec(), tag, content_type(path), cache);
     }
-    let last = path.rsplit('/').next().unwrap_or_default();
-    if last.contains('.') {
+    // Missing files are 404: anything under assets/, and dotted names at the top (favicon.ico).
+    // Deeper dotted paths are SPA routes (a row key like 1.5 or an e-mail address).
+    if path.starts_with("assets/") || (!path.contains('/') && path.contains('.') && path != "index.html") {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     let Some(index) = DIST.get_file("index.html").and_then(|f| f.contents_utf8()) else {
-        return (
-            StatusCode::NOT_FOUND,
-            "the rubbie SPA is not built: run scripts/build-web.sh",
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, "the rubbie SPA is not built: run scripts/build-web.sh").into_response();
     };
     let prefix = outer.strip_suffix(&inner).unwrap_or("");
-    let html = index.replacen(
-        BASE_PLACEHOLDER,
-        &format!(r#"<base href="{}/" />"#, html_escape(prefix)),
-        1,
-    );
+    let html = index.replacen(BASE_PLACEHOLDER, &format!(r#"<base href="{}/" />"#, html_escape(prefix)), 1);
     let tag = etag(html.as_bytes());
-    respond(
-        request.headers(),
-        html.into_bytes(),
-        tag,
-        "text/html; charset=utf-8",
-        "no-cache",
-    )
+    respond(request.headers(), html.into_bytes(), tag, "text/html; charset=utf-8", "no-cache")
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }

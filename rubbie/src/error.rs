@@ -138,19 +138,12 @@ impl IntoResponse for Error {
                 tracing::error!(%detail, "rubbie internal error");
                 ("internal error".to_owned(), None)
             }
-            Error::Validation { message, fields } | Error::Conflict { message, fields } => (
-                message.clone(),
-                (!fields.is_empty()).then(|| fields.clone()),
-            ),
+            Error::Validation { message, fields } | Error::Conflict { message, fields } => {
+                (message.clone(), (!fields.is_empty()).then(|| fields.clone()))
+            }
             other => (other.to_string(), None),
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: this.code().to_owned(),
-                message,
-                fields,
-            },
-        };
+        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields } };
         (this.status_code(), axum::Json(body)).into_response()
     }
 }

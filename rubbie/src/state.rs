@@ -77,11 +77,7 @@ impl AppState {
         if let Some(t) = self.schema().table(name) {
             return Ok(t.clone());
         }
-        let stale = self
-            .last_refresh
-            .lock()
-            .expect("refresh lock")
-            .is_none_or(|t| t.elapsed() > REFRESH_AT_MOST_EVERY);
+        let stale = self.last_refresh.lock().expect("refresh lock").is_none_or(|t| t.elapsed() > REFRESH_AT_MOST_EVERY);
         if stale {
             self.refresh_schema().await?;
             if let Some(t) = self.schema().table(name) {

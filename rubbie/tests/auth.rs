@@ -16,10 +16,7 @@ async fn health_is_public_and_names_the_backend() {
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.json["status"], "ok");
         assert_eq!(reply.json["database"], "ok");
-        assert_eq!(
-            reply.json["backend"],
-            serde_json::to_value(t.backend()).unwrap()
-        );
+        assert_eq!(reply.json["backend"], serde_json::to_value(t.backend()).unwrap());
         t.cleanup().await;
     }
 }
@@ -36,21 +33,12 @@ async fn every_api_endpoint_but_login_and_health_requires_sign_in() {
         "/admin/api/v1/tables/gadgets/rows/1",
         "/admin/api/v1/auth/tokens",
     ] {
-        assert_error(
-            &client.get(path).await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
+        assert_error(&client.get(path).await, StatusCode::UNAUTHORIZED, "unauthorized");
     }
-    let reply = client
-        .send(Method::DELETE, "/admin/api/v1/tables/gadgets/rows/1", None)
-        .await;
+    let reply = client.send(Method::DELETE, "/admin/api/v1/tables/gadgets/rows/1", None).await;
     assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
     // Public: OpenAPI and Swagger UI.
-    assert_eq!(
-        client.get("/admin/api/openapi.json").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(client.get("/admin/api/openapi.json").await.status, StatusCode::OK);
     assert_eq!(client.get("/admin/api/docs/").await.status, StatusCode::OK);
     t.cleanup().await;
 }
@@ -58,27 +46,15 @@ async fn every_api_endpoint_but_login_and_health_requires_sign_in() {
 #[tokio::test]
 async fn login_sets_an_http_only_cookie_and_me_knows_the_user() {
     for t in TestDb::all().await {
-        rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1)
-            .await
-            .unwrap();
+        rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
         let mut client = Client::new(app(&t.db));
-        assert_error(
-            &client.login(ADMIN.0, "wrong").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
-        assert_error(
-            &client.login("nobody", "wrong").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
+        assert_error(&client.login(ADMIN.0, "wrong").await, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_error(&client.login("nobody", "wrong").await, StatusCode::UNAUTHORIZED, "unauthorized");
         let reply = client.login(ADMIN.0, ADMIN.1).await;
         assert_eq!(reply.status, StatusCode::OK);
         let cookie = reply.headers.get("set-cookie").unwrap().to_str().unwrap();
-        assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-            "{cookie}"
-        );
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(cookie.contains("Path=/admin;"), "scoped to the mount point: {cookie}");
         assert!(!cookie.contains("Secure"), "{cookie}");
         assert_eq!(reply.json["user"]["username"], ADMIN.0);
         assert_eq!(reply.json["user"]["role"], "admin");
@@ -88,16 +64,10 @@ async fn login_sets_an_http_only_cookie_and_me_knows_the_user() {
         assert_eq!(me.json["user"]["username"], ADMIN.0);
         assert_eq!(me.json["csrf_token"], reply.json["csrf_token"]);
 
-        let out = client
-            .send(Method::POST, "/admin/api/v1/auth/logout", None)
-            .await;
+        let out = client.send(Method::POST, "/admin/api/v1/auth/logout", None).await;
         assert_eq!(out.status, StatusCode::NO_CONTENT);
         // The old cookie is dead server-side, not only cleared in the browser.
-        assert_error(
-            &client.get("/admin/api/v1/auth/me").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
+        assert_error(&client.get("/admin/api/v1/auth/me").await, StatusCode::UNAUTHORIZED, "unauthorized");
         t.cleanup().await;
     }
 }
@@ -105,22 +75,10 @@ async fn login_sets_an_http_only_cookie_and_me_knows_the_user() {
 #[tokio::test]
 async fn secure_cookies_when_configured() {
     let t = TestDb::sqlite().await;
-    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1)
-        .await
-        .unwrap();
-    let mut client = Client::new(app_with(
-        rubbie::Config::new(t.db.clone()).secure_cookies(true),
-    ));
+    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
+    let mut client = Client::new(app_with(rubbie::Config::new(t.db.clone()).secure_cookies(true)));
     let reply = client.login(ADMIN.0, ADMIN.1).await;
-    assert!(
-        reply
-            .headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("; Secure")
-    );
+    assert!(reply.headers.get("set-cookie").unwrap().to_str().unwrap().contains("; Secure"));
     t.cleanup().await;
 }
 
@@ -129,36 +87,18 @@ async fn cookie_sessions_need_the_csrf_header_for_writes() {
     let t = TestDb::sqlite().await.with_fixture().await;
     let mut client = Client::signed_in(&t.db).await;
     let csrf = client.csrf.take();
-    let reply = client
-        .send(
-            Method::PATCH,
-            "/admin/api/v1/tables/gadgets/rows/1",
-            Some(json!({"name": "Anvil 2"})),
-        )
-        .await;
+    let reply =
+        client.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/1", Some(json!({"name": "Anvil 2"}))).await;
     assert_error(&reply, StatusCode::FORBIDDEN, "csrf");
     client.csrf = Some("forged".into());
-    let reply = client
-        .send(
-            Method::PATCH,
-            "/admin/api/v1/tables/gadgets/rows/1",
-            Some(json!({"name": "Anvil 2"})),
-        )
-        .await;
+    let reply =
+        client.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/1", Some(json!({"name": "Anvil 2"}))).await;
     assert_error(&reply, StatusCode::FORBIDDEN, "csrf");
     // Reads need no token.
-    assert_eq!(
-        client.get("/admin/api/v1/tables/gadgets/rows/1").await.json["name"],
-        "Anvil"
-    );
+    assert_eq!(client.get("/admin/api/v1/tables/gadgets/rows/1").await.json["name"], "Anvil");
     client.csrf = csrf;
-    let reply = client
-        .send(
-            Method::PATCH,
-            "/admin/api/v1/tables/gadgets/rows/1",
-            Some(json!({"name": "Anvil 2"})),
-        )
-        .await;
+    let reply =
+        client.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/1", Some(json!({"name": "Anvil 2"}))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     t.cleanup().await;
 }
@@ -168,37 +108,20 @@ async fn api_tokens_authenticate_without_csrf_and_stop_when_revoked() {
     for t in TestDb::all().await {
         let t = t.with_fixture().await;
         let mut admin = Client::signed_in(&t.db).await;
-        let created = admin
-            .send(
-                Method::POST,
-                "/admin/api/v1/auth/tokens",
-                Some(json!({"name": "ci script"})),
-            )
-            .await;
+        let created = admin.send(Method::POST, "/admin/api/v1/auth/tokens", Some(json!({"name": "ci script"}))).await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
         let secret = created.json["secret"].as_str().unwrap().to_owned();
         let id = created.json["token"]["id"].as_i64().unwrap();
         assert_error(
-            &admin
-                .send(
-                    Method::POST,
-                    "/admin/api/v1/auth/tokens",
-                    Some(json!({"name": " "})),
-                )
-                .await,
+            &admin.send(Method::POST, "/admin/api/v1/auth/tokens", Some(json!({"name": " "}))).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation",
         );
 
         let mut script = Client::new(app(&t.db));
         script.bearer = Some(secret.clone());
-        let reply = script
-            .send(
-                Method::PATCH,
-                "/admin/api/v1/tables/gadgets/rows/2",
-                Some(json!({"active": true})),
-            )
-            .await;
+        let reply =
+            script.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/2", Some(json!({"active": true}))).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         assert_eq!(reply.json["active"], true);
 
@@ -208,36 +131,27 @@ async fn api_tokens_authenticate_without_csrf_and_stop_when_revoked() {
         assert!(token["last_used_at"].is_i64(), "{}", list.text);
         assert!(!list.text.contains(&secret), "secrets are never listed");
 
-        let revoked = admin
-            .send(
-                Method::DELETE,
-                &format!("/admin/api/v1/auth/tokens/{id}"),
-                None,
-            )
-            .await;
+        let revoked = admin.send(Method::DELETE, &format!("/admin/api/v1/auth/tokens/{id}"), None).await;
         assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+        assert_error(&script.get("/admin/api/v1/tables").await, StatusCode::UNAUTHORIZED, "unauthorized");
         assert_error(
-            &script.get("/admin/api/v1/tables").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
-        assert_error(
-            &admin
-                .send(
-                    Method::DELETE,
-                    &format!("/admin/api/v1/auth/tokens/{id}"),
-                    None,
-                )
-                .await,
+            &admin.send(Method::DELETE, &format!("/admin/api/v1/auth/tokens/{id}"), None).await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
+        // Another scheme (a proxy's Basic auth) is not rubbie's: the cookie still counts.
+        let mut behind_proxy = Client::new(app(&t.db));
+        behind_proxy.cookie = admin.cookie.clone();
+        let basic = axum::http::Request::builder()
+            .uri("/admin/api/v1/auth/me")
+            .header("cookie", admin.cookie.clone().unwrap())
+            .header("authorization", "Basic YWRtaW46YWRtaW4=")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        use tower::ServiceExt;
+        assert_eq!(behind_proxy.app.clone().oneshot(basic).await.unwrap().status(), StatusCode::OK);
         script.bearer = Some("garbage".into());
-        assert_error(
-            &script.get("/admin/api/v1/tables").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
+        assert_error(&script.get("/admin/api/v1/tables").await, StatusCode::UNAUTHORIZED, "unauthorized");
         t.cleanup().await;
     }
 }
@@ -245,29 +159,15 @@ async fn api_tokens_authenticate_without_csrf_and_stop_when_revoked() {
 #[tokio::test]
 async fn failed_logins_are_rate_limited_per_username() {
     let t = TestDb::sqlite().await;
-    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1)
-        .await
-        .unwrap();
+    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
     let config = rubbie::Config::new(t.db.clone()).login_rate_limit(3, Duration::from_secs(60));
     let mut client = Client::new(app_with(config));
     for _ in 0..3 {
-        assert_error(
-            &client.login(ADMIN.0, "nope").await,
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-        );
+        assert_error(&client.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
     }
     // Even the right password is refused until the window passes.
-    assert_error(
-        &client.login(ADMIN.0, ADMIN.1).await,
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-    );
-    assert_error(
-        &client.login("someone-else", "nope").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    );
+    assert_error(&client.login(ADMIN.0, ADMIN.1).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert_error(&client.login("someone-else", "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
     t.cleanup().await;
 }
 
@@ -275,31 +175,13 @@ async fn failed_logins_are_rate_limited_per_username() {
 async fn malformed_login_bodies_get_json_errors() {
     let t = TestDb::sqlite().await;
     let mut client = Client::new(app(&t.db));
-    let reply = client
-        .send_raw(
-            Method::POST,
-            "/admin/api/v1/auth/login",
-            Some("{not json"),
-            "application/json",
-        )
-        .await;
+    let reply = client.send_raw(Method::POST, "/admin/api/v1/auth/login", Some("{not json"), "application/json").await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
     let reply = client
-        .send_raw(
-            Method::POST,
-            "/admin/api/v1/auth/login",
-            Some("username=a"),
-            "application/x-www-form-urlencoded",
-        )
+        .send_raw(Method::POST, "/admin/api/v1/auth/login", Some("username=a"), "application/x-www-form-urlencoded")
         .await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
-    let reply = client
-        .send(
-            Method::POST,
-            "/admin/api/v1/auth/login",
-            Some(json!({"username": "a"})),
-        )
-        .await;
+    let reply = client.send(Method::POST, "/admin/api/v1/auth/login", Some(json!({"username": "a"}))).await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
     t.cleanup().await;
 }

@@ -12,50 +12,23 @@ async fn check_mount(app: Router, prefix: &str) {
     let index = client.get(&format!("{prefix}/")).await;
     assert_eq!(index.status, StatusCode::OK);
     assert!(
-        index
-            .text
-            .contains(&format!(r#"<base href="{prefix}/" />"#)),
+        index.text.contains(&format!(r#"<base href="{prefix}/" />"#)),
         "{}",
         &index.text[..200.min(index.text.len())]
     );
     // Deep links of the SPA fall back to index.html; missing assets are 404.
-    let deep = client
-        .get(&format!("{prefix}/tables/customers/rows/7"))
-        .await;
+    let deep = client.get(&format!("{prefix}/tables/customers/rows/7")).await;
     assert_eq!(deep.status, StatusCode::OK);
     assert!(deep.text.contains(&format!(r#"<base href="{prefix}/" />"#)));
-    assert_eq!(
-        client
-            .get(&format!("{prefix}/assets/missing-1234.js"))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        client.get(&format!("{prefix}/api/v1/health")).await.json["status"],
-        "ok"
-    );
-    assert_error(
-        &client.get(&format!("{prefix}/api/v1/tables")).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    );
-    assert_error(
-        &client.get(&format!("{prefix}/api/nothing")).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    assert_eq!(client.get(&format!("{prefix}/assets/missing-1234.js")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(client.get(&format!("{prefix}/api/v1/health")).await.json["status"], "ok");
+    assert_error(&client.get(&format!("{prefix}/api/v1/tables")).await, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_error(&client.get(&format!("{prefix}/api/nothing")).await, StatusCode::NOT_FOUND, "not_found");
     let docs = client.get(&format!("{prefix}/api/docs/")).await;
     assert_eq!(docs.status, StatusCode::OK);
     assert!(docs.text.contains("swagger"), "Swagger UI page");
-    let config = client
-        .get(&format!("{prefix}/api/docs/swagger-initializer.js"))
-        .await;
-    assert!(
-        config.text.contains("../openapi.json"),
-        "Swagger UI loads the document relatively: {}",
-        config.text
-    );
+    let config = client.get(&format!("{prefix}/api/docs/swagger-initializer.js")).await;
+    assert!(config.text.contains("../openapi.json"), "Swagger UI loads the document relatively: {}", config.text);
     let spec = client.get(&format!("{prefix}/api/openapi.json")).await;
     let server = if prefix.is_empty() { "/" } else { prefix };
     assert_eq!(spec.json["servers"][0]["url"], server);
@@ -64,24 +37,14 @@ async fn check_mount(app: Router, prefix: &str) {
 #[tokio::test]
 async fn mounts_under_a_prefix_and_at_the_root() {
     let t = TestDb::sqlite().await;
+    check_mount(Router::new().nest_service("/admin", rubbie::router(rubbie::Config::new(t.db.clone()))), "/admin")
+        .await;
     check_mount(
-        Router::new().nest_service("/admin", rubbie::router(rubbie::Config::new(t.db.clone()))),
-        "/admin",
-    )
-    .await;
-    check_mount(
-        Router::new().nest_service(
-            "/ops/console",
-            rubbie::router(rubbie::Config::new(t.db.clone())),
-        ),
+        Router::new().nest_service("/ops/console", rubbie::router(rubbie::Config::new(t.db.clone()))),
         "/ops/console",
     )
     .await;
-    check_mount(
-        Router::new().merge(rubbie::router(rubbie::Config::new(t.db.clone()))),
-        "",
-    )
-    .await;
+    check_mount(Router::new().merge(rubbie::router(rubbie::Config::new(t.db.clone()))), "").await;
     // A host with its own state nests rubbie's router all the same.
     #[derive(Clone)]
     struct HostState;
@@ -96,39 +59,25 @@ async fn mounts_under_a_prefix_and_at_the_root() {
 #[tokio::test]
 async fn cors_allows_only_the_configured_origin_with_credentials() {
     let t = TestDb::sqlite().await;
-    let app =
-        common::app_with(rubbie::Config::new(t.db.clone()).cors_origin("http://localhost:5173"));
+    let app = common::app_with(rubbie::Config::new(t.db.clone()).cors_origin("http://localhost:5173"));
     let preflight = |origin: &'static str| {
         axum::http::Request::builder()
             .method("OPTIONS")
             .uri("/admin/api/v1/tables")
             .header("origin", origin)
             .header("access-control-request-method", "PATCH")
-            .header(
-                "access-control-request-headers",
-                "x-csrf-token,content-type",
-            )
+            .header("access-control-request-headers", "x-csrf-token,content-type")
             .body(axum::body::Body::empty())
             .unwrap()
     };
     use tower::ServiceExt;
-    let ok = app
-        .clone()
-        .oneshot(preflight("http://localhost:5173"))
-        .await
-        .unwrap();
-    assert_eq!(
-        ok.headers()["access-control-allow-origin"],
-        "http://localhost:5173"
-    );
+    let ok = app.clone().oneshot(preflight("http://localhost:5173")).await.unwrap();
+    assert_eq!(ok.headers()["access-control-allow-origin"], "http://localhost:5173");
     assert_eq!(ok.headers()["access-control-allow-credentials"], "true");
     let other = app.oneshot(preflight("http://evil.example")).await.unwrap();
     // The configured origin is all the header ever says; the browser refuses any other.
     assert_ne!(
-        other
-            .headers()
-            .get("access-control-allow-origin")
-            .map(|v| v.to_str().unwrap()),
+        other.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap()),
         Some("http://evil.example")
     );
     t.cleanup().await;

@@ -34,26 +34,14 @@ async fn tables_are_listed_without_rubbies_own() {
         let mut client = Client::signed_in(&t.db).await;
         let reply = client.get("/admin/api/v1/tables").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-        let names: Vec<&str> = reply.json["tables"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            ["gadget_tags", "gadgets", "makers"],
-            "{:?}",
-            t.backend()
-        );
+        let names: Vec<&str> =
+            reply.json["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["gadget_tags", "gadgets", "makers"], "{:?}", t.backend());
         let makers = &reply.json["tables"][2];
         assert_eq!(makers["label"], "Manufacturer");
         assert_eq!(makers["source"], "model");
         assert_eq!(reply.json["tables"][1]["source"], "introspected");
-        assert_eq!(
-            reply.json["tables"][0]["primary_key"],
-            serde_json::json!(["gadget_id", "tag"])
-        );
+        assert_eq!(reply.json["tables"][0]["primary_key"], serde_json::json!(["gadget_id", "tag"]));
         t.cleanup().await;
     }
 }
@@ -93,44 +81,22 @@ async fn table_schema_describes_columns_keys_and_relations() {
         assert_eq!(column(&g, "id")["primary_key"], true);
         assert_eq!(column(&g, "name")["nullable"], false);
         assert_eq!(column(&g, "weight")["nullable"], true);
-        assert_eq!(
-            column(&g, "kind")["enum_values"],
-            serde_json::json!(["tool", "toy"]),
-            "{backend:?}"
-        );
-        assert_eq!(
-            column(&g, "maker_id")["references"],
-            serde_json::json!({"table": "makers", "column": "id"})
-        );
+        assert_eq!(column(&g, "kind")["enum_values"], serde_json::json!(["tool", "toy"]), "{backend:?}");
+        assert_eq!(column(&g, "maker_id")["references"], serde_json::json!({"table": "makers", "column": "id"}));
         assert_eq!(column(&g, "name")["label"], "Name");
         assert!(
-            column(&g, "price")["default"]
-                .as_str()
-                .is_some_and(|d| d.contains('0')),
+            column(&g, "price")["default"].as_str().is_some_and(|d| d.contains('0')),
             "{backend:?}: {}",
             column(&g, "price")
         );
-        assert_eq!(
-            g["foreign_keys"][0]["columns"],
-            serde_json::json!(["maker_id"])
-        );
+        assert_eq!(g["foreign_keys"][0]["columns"], serde_json::json!(["maker_id"]));
         assert_eq!(g["foreign_keys"][0]["references_table"], "makers");
         assert_eq!(g["referenced_by"][0]["references_table"], "gadget_tags");
-        assert_eq!(
-            g["referenced_by"][0]["columns"],
-            serde_json::json!(["gadget_id"])
-        );
+        assert_eq!(g["referenced_by"][0]["columns"], serde_json::json!(["gadget_id"]));
 
         let tags = client.get("/admin/api/v1/tables/gadget_tags").await.json;
         assert_eq!(tags["primary_key"], serde_json::json!(["gadget_id", "tag"]));
-        assert!(
-            tags["indexes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|i| i["unique"] == true),
-            "{backend:?}"
-        );
+        assert!(tags["indexes"].as_array().unwrap().iter().any(|i| i["unique"] == true), "{backend:?}");
 
         let makers = client.get("/admin/api/v1/tables/makers").await.json;
         assert_eq!(column(&makers, "name")["label"], "Company name");
@@ -158,11 +124,7 @@ async fn unknown_and_internal_tables_are_404() {
     ] {
         assert_error(&client.get(path).await, StatusCode::NOT_FOUND, "not_found");
     }
-    assert_error(
-        &client.get("/admin/api/v1/unknown").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    assert_error(&client.get("/admin/api/v1/unknown").await, StatusCode::NOT_FOUND, "not_found");
     t.cleanup().await;
 }
 
@@ -170,16 +132,10 @@ async fn unknown_and_internal_tables_are_404() {
 async fn tables_created_after_start_are_found() {
     let t = TestDb::sqlite().await.with_fixture().await;
     let mut client = Client::signed_in(&t.db).await;
-    assert_eq!(
-        client.get("/admin/api/v1/tables/gadgets").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(client.get("/admin/api/v1/tables/gadgets").await.status, StatusCode::OK);
     common::exec(&t.db, "CREATE TABLE late (id INTEGER PRIMARY KEY, v TEXT)").await;
     let list = client.get("/admin/api/v1/tables").await;
     assert!(list.text.contains("\"late\""), "{}", list.text);
-    assert_eq!(
-        client.get("/admin/api/v1/tables/late/rows").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(client.get("/admin/api/v1/tables/late/rows").await.status, StatusCode::OK);
     t.cleanup().await;
 }

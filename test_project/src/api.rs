@@ -13,10 +13,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 pub struct ShopApi;
 
 pub fn router(db: Database) -> Router {
-    Router::new()
-        .route("/api/status", get(status))
-        .route("/api/products", get(products))
-        .with_state(db)
+    Router::new().route("/api/status", get(status)).route("/api/products", get(products)).with_state(db)
 }
 
 /// Shop status.
@@ -31,10 +28,7 @@ pub struct ShopStatus {
 /// Is the shop open?
 #[utoipa::path(get, path = "/api/status", tag = "shop", responses((status = 200, body = ShopStatus)))]
 async fn status(State(db): State<Database>) -> axum::Json<ShopStatus> {
-    axum::Json(ShopStatus {
-        shop: "open",
-        backend: db.backend(),
-    })
+    axum::Json(ShopStatus { shop: "open", backend: db.backend() })
 }
 
 /// A product as the shop front shows it.
@@ -65,22 +59,30 @@ async fn products(
     let limit = q.limit.unwrap_or(10).clamp(1, 100);
     let failed = |e: sqlx::Error| {
         tracing::error!(%e, "products");
-        (
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "database error".to_owned(),
-        )
+        (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "database error".to_owned())
     };
     let rows: Vec<(i64, String, String)> = match &db {
-        Database::Sqlite(p) => sqlx::query_as("SELECT id, name, CAST(price AS TEXT) AS price FROM products WHERE in_stock ORDER BY price, id LIMIT ?")
-            .bind(limit).fetch_all(p).await.map_err(failed)?,
-        Database::Postgres(p) => sqlx::query_as("SELECT id, name, price::text AS price FROM products WHERE in_stock ORDER BY price, id LIMIT $1")
-            .bind(limit).fetch_all(p).await.map_err(failed)?,
-        Database::Mysql(p) => sqlx::query_as("SELECT id, name, CAST(price AS CHAR) AS price FROM products WHERE in_stock ORDER BY price, id LIMIT ?")
-            .bind(limit).fetch_all(p).await.map_err(failed)?,
+        Database::Sqlite(p) => sqlx::query_as(
+            "SELECT id, name, CAST(price AS TEXT) AS price FROM products WHERE in_stock ORDER BY price, id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(p)
+        .await
+        .map_err(failed)?,
+        Database::Postgres(p) => sqlx::query_as(
+            "SELECT id, name, price::text AS price FROM products WHERE in_stock ORDER BY price, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(p)
+        .await
+        .map_err(failed)?,
+        Database::Mysql(p) => sqlx::query_as(
+            "SELECT id, name, CAST(price AS CHAR) AS price FROM products WHERE in_stock ORDER BY price, id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(p)
+        .await
+        .map_err(failed)?,
     };
-    Ok(axum::Json(
-        rows.into_iter()
-            .map(|(id, name, price)| ProductCard { id, name, price })
-            .collect(),
-    ))
+    Ok(axum::Json(rows.into_iter().map(|(id, name, price)| ProductCard { id, name, price }).collect()))
 }

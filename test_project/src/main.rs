@@ -18,8 +18,7 @@ use utoipa::OpenApi;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     match run().await {
@@ -37,12 +36,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", doc.to_pretty_json()?);
         return Ok(());
     }
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rubbie_demo.db".to_owned());
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rubbie_demo.db".to_owned());
     let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let db = rubbie::Database::connect(&url)
-        .await
-        .map_err(|e| format!("cannot open {}: {e}", redact(&url)))?;
+    let db = rubbie::Database::connect(&url).await.map_err(|e| format!("cannot open {}: {e}", redact(&url)))?;
     if shop::ensure(&db).await? {
         tracing::info!(orders = shop::ORDERS, "demo shop created and seeded");
     }
@@ -50,9 +46,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let config = rubbie::Config::new(db.clone()).host_openapi(api::ShopApi::openapi());
     let app = api::router(db).nest_service("/admin", rubbie::router(config));
-    let listener = tokio::net::TcpListener::bind(&bind)
-        .await
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
     println!("rubbie admin ready: http://{addr}/admin/");
     axum::serve(listener, app)
@@ -66,28 +60,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// RUBBIE_ADMIN_USERNAME + RUBBIE_ADMIN_PASSWORD → that admin exists with that password; neither
 /// set and no user yet → `admin` with a random password, printed once.
 async fn bootstrap_admin(db: &rubbie::Database) -> Result<(), Box<dyn std::error::Error>> {
-    let username = std::env::var("RUBBIE_ADMIN_USERNAME")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let password = std::env::var("RUBBIE_ADMIN_PASSWORD")
-        .ok()
-        .filter(|s| !s.is_empty());
+    let username = std::env::var("RUBBIE_ADMIN_USERNAME").ok().filter(|s| !s.is_empty());
+    let password = std::env::var("RUBBIE_ADMIN_PASSWORD").ok().filter(|s| !s.is_empty());
     match (username, password) {
         (Some(u), Some(p)) => rubbie::create_or_update_admin(db, &u, &p).await?,
         (None, None) if rubbie::user_count(db).await? == 0 => {
-            let password: String = rand::rng()
-                .sample_iter(&Alphanumeric)
-                .take(20)
-                .map(char::from)
-                .collect();
+            let password: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
             rubbie::create_or_update_admin(db, "admin", &password).await?;
             println!("created the first rubbie user: admin / {password}  (shown only this once)");
         }
         (None, None) => {}
         _ => {
-            return Err(
-                "set both RUBBIE_ADMIN_USERNAME and RUBBIE_ADMIN_PASSWORD, or neither".into(),
-            );
+            return Err("set both RUBBIE_ADMIN_USERNAME and RUBBIE_ADMIN_PASSWORD, or neither".into());
         }
     }
     Ok(())

@@ -4,9 +4,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rubbie::{Backend, Database};
-use sea_query::{
-    InsertStatement, MysqlQueryBuilder, PostgresQueryBuilder, Query, SqliteQueryBuilder,
-};
+use sea_query::{InsertStatement, MysqlQueryBuilder, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::AssertSqlSafe;
 
@@ -112,24 +110,15 @@ async fn insert(db: &Database, stmt: &InsertStatement) -> Result<(), sqlx::Error
     match db {
         Database::Sqlite(p) => {
             let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_with(AssertSqlSafe(sql), values)
-                .execute(p)
-                .await
-                .map(drop)
+            sqlx::query_with(AssertSqlSafe(sql), values).execute(p).await.map(drop)
         }
         Database::Postgres(p) => {
             let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_with(AssertSqlSafe(sql), values)
-                .execute(p)
-                .await
-                .map(drop)
+            sqlx::query_with(AssertSqlSafe(sql), values).execute(p).await.map(drop)
         }
         Database::Mysql(p) => {
             let (sql, values) = stmt.build_sqlx(MysqlQueryBuilder);
-            sqlx::query_with(AssertSqlSafe(sql), values)
-                .execute(p)
-                .await
-                .map(drop)
+            sqlx::query_with(AssertSqlSafe(sql), values).execute(p).await.map(drop)
         }
     }
 }
@@ -155,19 +144,16 @@ pub async fn ensure(db: &Database) -> Result<bool, sqlx::Error> {
 }
 
 const FIRST: [&str; 24] = [
-    "Anna", "Ben", "Chloé", "David", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Jonas", "Kofi",
-    "Lena", "Mateo", "Nora", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tomás", "Uma", "Vera",
-    "Wei", "Yusuf",
+    "Anna", "Ben", "Chloé", "David", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Jonas", "Kofi", "Lena", "Mateo",
+    "Nora", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tomás", "Uma", "Vera", "Wei", "Yusuf",
 ];
 const LAST: [&str; 20] = [
-    "Schmidt", "Okafor", "Dubois", "Novak", "Yılmaz", "García", "Svensson", "Tanaka", "Kowalski",
-    "Rossi", "Müller", "O'Brien", "Haddad", "Jensen", "Costa", "Nguyen", "Petrov", "Silva",
-    "Weber", "Khan",
+    "Schmidt", "Okafor", "Dubois", "Novak", "Yılmaz", "García", "Svensson", "Tanaka", "Kowalski", "Rossi", "Müller",
+    "O'Brien", "Haddad", "Jensen", "Costa", "Nguyen", "Petrov", "Silva", "Weber", "Khan",
 ];
 const COUNTRIES: [&str; 10] = ["DE", "FR", "NL", "SE", "PL", "IT", "ES", "GB", "US", "JP"];
-const CITIES: [&str; 10] = [
-    "Berlin", "Lyon", "Utrecht", "Malmö", "Kraków", "Turin", "Valencia", "Leeds", "Austin", "Osaka",
-];
+const CITIES: [&str; 10] =
+    ["Berlin", "Lyon", "Utrecht", "Malmö", "Kraków", "Turin", "Valencia", "Leeds", "Austin", "Osaka"];
 const CATEGORIES: [(&str, &str); 8] = [
     ("Coffee", "Beans and ground coffee"),
     ("Tea", "Loose leaf and bags"),
@@ -178,12 +164,9 @@ const CATEGORIES: [(&str, &str); 8] = [
     ("Accessories", "Filters, scales and cleaning"),
     ("Gifts", "Sets and vouchers"),
 ];
-const ADJECTIVES: [&str; 10] = [
-    "Classic", "Bold", "Smooth", "Bright", "Dark", "Wild", "Velvet", "Morning", "Golden", "Misty",
-];
-const NOUNS: [&str; 10] = [
-    "Roast", "Blend", "Kettle", "Grinder", "Mug", "Press", "Sencha", "Dripper", "Scale", "Tin",
-];
+const ADJECTIVES: [&str; 10] =
+    ["Classic", "Bold", "Smooth", "Bright", "Dark", "Wild", "Velvet", "Morning", "Golden", "Misty"];
+const NOUNS: [&str; 10] = ["Roast", "Blend", "Kettle", "Grinder", "Mug", "Press", "Sencha", "Dripper", "Scale", "Tin"];
 
 fn timestamp(backend: Backend, secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -220,42 +203,32 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
     let start = 1_672_531_200; // 2023-01-01
     let json = |v: serde_json::Value| -> sea_query::Expr {
         match backend {
-            Backend::Postgres => {
-                sea_query::Expr::cust_with_values("CAST($1 AS jsonb)", [v.to_string()])
-            }
+            Backend::Postgres => sea_query::Expr::cust_with_values("CAST($1 AS jsonb)", [v.to_string()]),
             _ => sea_query::Expr::val(v.to_string()),
         }
     };
     let ts = |secs: i64| -> sea_query::Expr {
         match backend {
-            Backend::Postgres => sea_query::Expr::cust_with_values(
-                "CAST($1 AS timestamptz)",
-                [timestamp(backend, secs)],
-            ),
+            Backend::Postgres => {
+                sea_query::Expr::cust_with_values("CAST($1 AS timestamptz)", [timestamp(backend, secs)])
+            }
             _ => sea_query::Expr::val(timestamp(backend, secs)),
         }
     };
     let date = |days: i64| -> sea_query::Expr {
         match backend {
-            Backend::Postgres => {
-                sea_query::Expr::cust_with_values("CAST($1 AS date)", [civil_from_days(days)])
-            }
+            Backend::Postgres => sea_query::Expr::cust_with_values("CAST($1 AS date)", [civil_from_days(days)]),
             _ => sea_query::Expr::val(civil_from_days(days)),
         }
     };
     let numeric = |cents: i64| -> sea_query::Expr {
         match backend {
-            Backend::Postgres => {
-                sea_query::Expr::cust_with_values("CAST($1 AS numeric)", [money(cents)])
-            }
+            Backend::Postgres => sea_query::Expr::cust_with_values("CAST($1 AS numeric)", [money(cents)]),
             _ => sea_query::Expr::val(money(cents)),
         }
     };
 
-    let mut q = Query::insert()
-        .into_table("categories")
-        .columns(["name", "description", "parent_id"])
-        .to_owned();
+    let mut q = Query::insert().into_table("categories").columns(["name", "description", "parent_id"]).to_owned();
     for (i, (name, description)) in CATEGORIES.iter().enumerate() {
         // Espresso sits under Coffee, Green tea under Tea.
         let parent: Option<i64> = match i {
@@ -270,27 +243,14 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
     for chunk in (0..CUSTOMERS).collect::<Vec<_>>().chunks(BATCH) {
         let mut q = Query::insert()
             .into_table("customers")
-            .columns([
-                "name",
-                "email",
-                "country",
-                "is_vip",
-                "notes",
-                "signed_up_at",
-                "birthday",
-            ])
+            .columns(["name", "email", "country", "is_vip", "notes", "signed_up_at", "birthday"])
             .to_owned();
         for &i in chunk {
             let first = FIRST[rng.random_range(0..FIRST.len())];
             let last = LAST[rng.random_range(0..LAST.len())];
-            let email =
-                format!("{}.{}{}@example.com", ascii(first), ascii(last), i + 1).to_lowercase();
-            let notes: Option<String> = rng
-                .random_bool(0.2)
-                .then(|| "Prefers delivery after 5 pm.".to_owned());
-            let birthday = rng
-                .random_bool(0.7)
-                .then(|| date(rng.random_range(-18_000..-6_600)));
+            let email = format!("{}.{}{}@example.com", ascii(first), ascii(last), i + 1).to_lowercase();
+            let notes: Option<String> = rng.random_bool(0.2).then(|| "Prefers delivery after 5 pm.".to_owned());
+            let birthday = rng.random_bool(0.7).then(|| date(rng.random_range(-18_000..-6_600)));
             q.values_panic([
                 format!("{first} {last}").into(),
                 email.into(),
@@ -307,15 +267,7 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
     let mut prices = Vec::with_capacity(PRODUCTS);
     let mut q = Query::insert()
         .into_table("products")
-        .columns([
-            "category_id",
-            "sku",
-            "name",
-            "price",
-            "in_stock",
-            "attributes",
-            "created_at",
-        ])
+        .columns(["category_id", "sku", "name", "price", "in_stock", "attributes", "created_at"])
         .to_owned();
     for i in 0..PRODUCTS {
         let cents = rng.random_range(299..19_999);
@@ -338,15 +290,7 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
     for chunk in (0..ORDERS).collect::<Vec<_>>().chunks(BATCH) {
         let mut orders = Query::insert()
             .into_table("orders")
-            .columns([
-                "id",
-                "customer_id",
-                "status",
-                "total",
-                "placed_at",
-                "shipped_on",
-                "shipping_address",
-            ])
+            .columns(["id", "customer_id", "status", "total", "placed_at", "shipped_on", "shipping_address"])
             .to_owned();
         let mut items = Query::insert()
             .into_table("order_items")
@@ -366,20 +310,12 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
                 used.push(product);
                 let quantity: i64 = rng.random_range(1..=5);
                 total += prices[product] * quantity;
-                items.values_panic([
-                    id.into(),
-                    (product as i64 + 1).into(),
-                    quantity.into(),
-                    numeric(prices[product]),
-                ]);
+                items.values_panic([id.into(), (product as i64 + 1).into(), quantity.into(), numeric(prices[product])]);
             }
-            let shipped = matches!(status, "shipped" | "delivered")
-                .then(|| date(placed.div_euclid(86_400) + 2));
+            let shipped = matches!(status, "shipped" | "delivered").then(|| date(placed.div_euclid(86_400) + 2));
             let city = CITIES[rng.random_range(0..CITIES.len())];
             let status_expr = match backend {
-                Backend::Postgres => {
-                    sea_query::Expr::cust_with_values("CAST($1 AS order_status)", [status])
-                }
+                Backend::Postgres => sea_query::Expr::cust_with_values("CAST($1 AS order_status)", [status]),
                 _ => sea_query::Expr::val(status),
             };
             orders.values_panic([
@@ -389,7 +325,9 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
                 numeric(total),
                 ts(placed),
                 shipped.unwrap_or_else(|| sea_query::Expr::cust("NULL")),
-                json(serde_json::json!({"street": format!("{} Market Street", rng.random_range(1..200)), "city": city})),
+                json(
+                    serde_json::json!({"street": format!("{} Market Street", rng.random_range(1..200)), "city": city}),
+                ),
             ]);
         }
         insert(db, &orders).await?;
@@ -397,7 +335,8 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
     }
     if backend == Backend::Postgres {
         // Explicit ids were given: move the identity past them, and give the planner statistics.
-        run(db, "SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT MAX(id) FROM orders)); ANALYZE;".into()).await?;
+        run(db, "SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT MAX(id) FROM orders)); ANALYZE;".into())
+            .await?;
     }
     Ok(())
 }

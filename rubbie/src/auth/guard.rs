@@ -27,20 +27,17 @@ pub(crate) fn session_secret(headers: &HeaderMap) -> Option<String> {
 
 /// Finds who sent the request, if anyone.
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>> {
-    if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let token = auth
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        return match token {
-            Some(token) if !token.is_empty() => match store::token_user(state.db(), token).await? {
-                Some(user) => Ok(Some(user)),
-                None => Err(Error::Unauthorized("invalid or revoked API token".into())),
-            },
-            _ => Err(Error::Unauthorized(
-                "malformed Authorization header: use `Bearer <token>`".into(),
-            )),
+    // Only a Bearer token is rubbie's; other schemes (a proxy's Basic auth) fall through to the cookie.
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    if let Some(token) = bearer {
+        return match store::token_user(state.db(), token).await? {
+            Some(user) => Ok(Some(user)),
+            None => Err(Error::Unauthorized("invalid or revoked API token".into())),
         };
     }
     match session_secret(headers) {
@@ -51,27 +48,15 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
 
 /// Middleware: 401 without a user, 403 without the CSRF header where needed; otherwise puts the
 /// [`CurrentUser`] into the request's extensions.
-pub(crate) async fn require_user(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Result<Response> {
+pub(crate) async fn require_user(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response> {
     state.ensure_ready().await?;
-    let user = authenticate(&state, request.headers())
-        .await?
-        .ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
-    let unsafe_method = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let user =
+        authenticate(&state, request.headers()).await?.ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if let AuthMethod::Session { csrf_token, .. } = &user.via
         && unsafe_method
     {
-        let sent = request
-            .headers()
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let sent = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
         if !password::same(sent, csrf_token) {
             return Err(Error::Csrf);
         }

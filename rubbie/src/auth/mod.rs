@@ -14,10 +14,7 @@ use serde::Serialize;
 
 /// Seconds since the Unix epoch (rubbie stores times as integers, portable across backends).
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// The signed-in user of a request.
@@ -39,10 +36,7 @@ pub struct CurrentUser {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) enum AuthMethod {
     /// Session cookie; carries the session's CSRF token and id hash.
-    Session {
-        csrf_token: String,
-        session_id: String,
-    },
+    Session { csrf_token: String, session_id: String },
     /// `Authorization: Bearer` personal token (no CSRF: not sent automatically by browsers).
     #[default]
     Token,

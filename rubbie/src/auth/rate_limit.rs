@@ -1,5 +1,7 @@
-//! Failed sign-ins are counted per username; past the limit the login answers 429 until the
-//! window has passed, so passwords cannot be guessed at speed.
+//! Sign-in attempts are counted per account (per typed name when no account matches); past the
+//! limit the login answers 429 until the window has passed, so passwords cannot be guessed at
+//! speed. Keys are resolved accounts, so collation tricks ("admin " or "ÁDMIN" finding the same
+//! row on MySQL) share one budget.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,46 +15,31 @@ pub(crate) struct LoginLimiter {
 
 impl LoginLimiter {
     pub(crate) fn new(attempts: u32, window: Duration) -> Self {
-        LoginLimiter {
-            attempts,
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
+        LoginLimiter { attempts, window, failures: Mutex::new(HashMap::new()) }
     }
 
-    /// Whether this username may try now.
-    pub(crate) fn allowed(&self, username: &str) -> bool {
-        let mut map = self.failures.lock().expect("limiter lock");
-        match map.get(&username.to_lowercase()) {
-            Some((count, since)) if since.elapsed() < self.window => *count < self.attempts,
-            Some(_) => {
-                map.remove(&username.to_lowercase());
-                true
-            }
-            None => true,
-        }
-    }
-
-    pub(crate) fn failed(&self, username: &str) {
+    /// Counts an attempt for `key` and says whether it is within the limit. Attempts are
+    /// counted before the password is checked, so parallel requests cannot slip past the limit.
+    pub(crate) fn attempt(&self, key: &str) -> bool {
         let mut map = self.failures.lock().expect("limiter lock");
         // Bound memory under a flood of made-up usernames.
         if map.len() > 10_000 {
             map.retain(|_, (_, since)| since.elapsed() < self.window);
         }
-        let entry = map
-            .entry(username.to_lowercase())
-            .or_insert((0, Instant::now()));
+        let entry = map.entry(key.to_owned()).or_insert((0, Instant::now()));
         if entry.1.elapsed() >= self.window {
             *entry = (0, Instant::now());
         }
+        if entry.0 >= self.attempts {
+            return false;
+        }
         entry.0 += 1;
+        true
     }
 
+    /// A successful sign-in forgets the key's attempts.
     pub(crate) fn succeeded(&self, username: &str) {
-        self.failures
-            .lock()
-            .expect("limiter lock")
-            .remove(&username.to_lowercase());
+        self.failures.lock().expect("limiter lock").remove(&username.to_lowercase());
     }
 }
 
@@ -63,12 +50,11 @@ mod tests {
     #[test]
     fn blocks_after_the_limit_and_forgets_on_success() {
         let limiter = LoginLimiter::new(2, Duration::from_secs(60));
-        assert!(limiter.allowed("Ann"));
-        limiter.failed("ann");
-        limiter.failed("ANN");
-        assert!(!limiter.allowed("ann"));
-        assert!(limiter.allowed("bob"));
-        limiter.succeeded("ann");
-        assert!(limiter.allowed("ann"));
+        assert!(limiter.attempt("user:1"));
+        assert!(limiter.attempt("user:1"));
+        assert!(!limiter.attempt("user:1"));
+        assert!(limiter.attempt("user:2"));
+        limiter.succeeded("user:1");
+        assert!(limiter.attempt("user:1"));
     }
 }

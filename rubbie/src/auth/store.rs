@@ -41,10 +41,7 @@ async fn fetch_one<T: DeserializeOwned>(
 }
 
 pub(crate) async fn user_by_username(db: &Database, username: &str) -> Result<Option<UserRecord>> {
-    let query = Query::select()
-        .from("rubbie_users")
-        .and_where(Expr::col("username").eq(username))
-        .to_owned();
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
     fetch_one(db, &USER_FIELDS, query).await
 }
 
@@ -53,12 +50,7 @@ pub async fn user_count(db: &Database) -> Result<i64> {
     migrations::run(db).await?;
     let n = db
         .pooled()
-        .fetch_integers(
-            &Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from("rubbie_users")
-                .to_owned(),
-        )
+        .fetch_integers(&Query::select().expr(Expr::cust("COUNT(*)")).from("rubbie_users").to_owned())
         .await?;
     Ok(n.first().copied().unwrap_or(0))
 }
@@ -68,20 +60,14 @@ pub async fn user_count(db: &Database) -> Result<i64> {
 pub async fn create_or_update_admin(db: &Database, username: &str, password: &str) -> Result<()> {
     migrations::run(db).await?;
     if username.trim().is_empty() || password.is_empty() {
-        return Err(Error::BadRequest(
-            "admin username and password must not be empty".into(),
-        ));
+        return Err(Error::BadRequest("admin username and password must not be empty".into()));
     }
     let hash = password::hash(password)?;
     let statement: Box<crate::db::exec::Stmt> = match user_by_username(db, username).await? {
         Some(user) => Box::new(
             Query::update()
                 .table("rubbie_users")
-                .values([
-                    ("password_hash", hash.into()),
-                    ("role", "admin".into()),
-                    ("active", 1i64.into()),
-                ])
+                .values([("password_hash", hash.into()), ("role", "admin".into()), ("active", 1i64.into())])
                 .and_where(Expr::col("id").eq(user.id))
                 .to_owned(),
         ),
@@ -89,13 +75,7 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
             Query::insert()
                 .into_table("rubbie_users")
                 .columns(["username", "password_hash", "role", "active", "created_at"])
-                .values_panic([
-                    username.into(),
-                    hash.into(),
-                    "admin".into(),
-                    1i64.into(),
-                    now().into(),
-                ])
+                .values_panic([username.into(), hash.into(), "admin".into(), 1i64.into(), now().into()])
                 .to_owned(),
         ),
     };
@@ -104,11 +84,7 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
 }
 
 /// Creates a session; returns `(secret for the cookie, csrf token)`.
-pub(crate) async fn create_session(
-    db: &Database,
-    user_id: i64,
-    ttl_secs: i64,
-) -> Result<(String, String)> {
+pub(crate) async fn create_session(db: &Database, user_id: i64, ttl_secs: i64) -> Result<(String, String)> {
     let secret = password::random_secret();
     let csrf = password::random_secret();
     let t = now();
@@ -125,10 +101,7 @@ pub(crate) async fn create_session(
         .to_owned();
     db.pooled().execute(&insert).await?;
     // Old sessions are swept on sign-in so the table does not grow without bound.
-    let sweep = Query::delete()
-        .from_table("rubbie_sessions")
-        .and_where(Expr::col("expires_at").lt(t))
-        .to_owned();
+    let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
     db.pooled().execute(&sweep).await?;
     Ok((secret, csrf))
 }
@@ -146,10 +119,7 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
     let session_id = password::secret_hash(secret);
     let query = Query::select()
         .from("rubbie_sessions")
-        .inner_join(
-            "rubbie_users",
-            Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")),
-        )
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")))
         .and_where(Expr::col(("rubbie_sessions", "id")).eq(session_id.as_str()))
         .and_where(Expr::col(("rubbie_sessions", "expires_at")).gt(now()))
         .and_where(Expr::col(("rubbie_users", "active")).eq(1))
@@ -165,21 +135,13 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
         id: r.id,
         username: r.username,
         role: r.role,
-        via: AuthMethod::Session {
-            csrf_token: r.csrf_token,
-            session_id,
-        },
+        via: AuthMethod::Session { csrf_token: r.csrf_token, session_id },
     }))
 }
 
 pub(crate) async fn delete_session(db: &Database, session_id: &str) -> Result<()> {
     db.pooled()
-        .execute(
-            &Query::delete()
-                .from_table("rubbie_sessions")
-                .and_where(Expr::col("id").eq(session_id))
-                .to_owned(),
-        )
+        .execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned())
         .await?;
     Ok(())
 }
@@ -196,10 +158,7 @@ struct TokenRow {
 pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
     let query = Query::select()
         .from("rubbie_api_tokens")
-        .inner_join(
-            "rubbie_users",
-            Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")),
-        )
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")))
         .and_where(Expr::col(("rubbie_api_tokens", "token_hash")).eq(password::secret_hash(secret)))
         .and_where(Expr::col(("rubbie_users", "active")).eq(1))
         .to_owned();
@@ -218,10 +177,5 @@ pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<Cur
         .and_where(Expr::col("id").eq(row.token_id))
         .to_owned();
     db.pooled().execute(&touch).await?;
-    Ok(Some(CurrentUser {
-        id: row.id,
-        username: row.username,
-        role: row.role,
-        via: AuthMethod::Token,
-    }))
+    Ok(Some(CurrentUser { id: row.id, username: row.username, role: row.role, via: AuthMethod::Token }))
 }

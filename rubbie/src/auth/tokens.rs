@@ -36,12 +36,7 @@ pub(crate) async fn list(db: &Database, user_id: i64) -> Result<Vec<ApiToken>> {
         .and_where(Expr::col("user_id").eq(user_id))
         .order_by("id", Order::Asc)
         .to_owned();
-    db.pooled()
-        .fetch_texts(&query)
-        .await?
-        .iter()
-        .map(|t| serde_json::from_str(t).map_err(Error::internal))
-        .collect()
+    db.pooled().fetch_texts(&query).await?.iter().map(|t| serde_json::from_str(t).map_err(Error::internal)).collect()
 }
 
 /// Creates a token; returns it and its secret (shown once).
@@ -56,12 +51,7 @@ pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(A
     let insert = Query::insert()
         .into_table("rubbie_api_tokens")
         .columns(["user_id", "name", "token_hash", "created_at"])
-        .values_panic([
-            user_id.into(),
-            name.into(),
-            password::secret_hash(&secret).into(),
-            created_at.into(),
-        ])
+        .values_panic([user_id.into(), name.into(), password::secret_hash(&secret).into(), created_at.into()])
         .to_owned();
     tx.execute(&insert).await?;
     let id_query = Query::select()
@@ -69,22 +59,9 @@ pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(A
         .from("rubbie_api_tokens")
         .and_where(Expr::col("token_hash").eq(password::secret_hash(&secret)))
         .to_owned();
-    let id = tx
-        .fetch_integers(&id_query)
-        .await?
-        .first()
-        .copied()
-        .ok_or_else(|| Error::internal("token vanished"))?;
+    let id = tx.fetch_integers(&id_query).await?.first().copied().ok_or_else(|| Error::internal("token vanished"))?;
     tx.commit().await?;
-    Ok((
-        ApiToken {
-            id,
-            name: name.to_owned(),
-            created_at,
-            last_used_at: None,
-        },
-        secret,
-    ))
+    Ok((ApiToken { id, name: name.to_owned(), created_at, last_used_at: None }, secret))
 }
 
 /// Revokes one of the user's tokens; 404 when it is not theirs.

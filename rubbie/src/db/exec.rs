@@ -4,8 +4,8 @@
 //! the SQL strings handed to sqlx here never contain user input.
 
 use sea_query::{
-    DeleteStatement, InsertStatement, MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement,
-    SqliteQueryBuilder, UpdateStatement,
+    DeleteStatement, InsertStatement, MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder,
+    UpdateStatement,
 };
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite, Transaction};
@@ -39,12 +39,7 @@ macro_rules! impl_statement {
         }
     )*};
 }
-impl_statement!(
-    SelectStatement,
-    InsertStatement,
-    UpdateStatement,
-    DeleteStatement
-);
+impl_statement!(SelectStatement, InsertStatement, UpdateStatement, DeleteStatement);
 
 /// An open transaction on one of the backends.
 pub(crate) enum Tx {
@@ -116,9 +111,7 @@ impl Target<'_> {
         let built = stmt.build_for(self.backend());
         with_executor!(self, built, |conn| {
             let rows = built.fetch_all(conn).await?;
-            rows.iter()
-                .map(|r| Ok(r.try_get::<String, _>(0)?))
-                .collect()
+            rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
         })
     }
 
@@ -135,50 +128,27 @@ impl Target<'_> {
         let query = |b: Built| (AssertSqlSafe(b.sql), b.values);
         let (sql, values) = query(built);
         Ok(match self {
-            Target::Db(Database::Sqlite(p)) => {
-                sqlite_done(sqlx::query_with(sql, values).execute(p).await?)
-            }
-            Target::Tx(Tx::Sqlite(t)) => {
-                sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
-            }
-            Target::Db(Database::Postgres(p)) => {
-                pg_done(sqlx::query_with(sql, values).execute(p).await?)
-            }
-            Target::Tx(Tx::Postgres(t)) => {
-                pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
-            }
-            Target::Db(Database::Mysql(p)) => {
-                mysql_done(sqlx::query_with(sql, values).execute(p).await?)
-            }
-            Target::Tx(Tx::Mysql(t)) => {
-                mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?)
-            }
+            Target::Db(Database::Sqlite(p)) => sqlite_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Sqlite(t)) => sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+            Target::Db(Database::Postgres(p)) => pg_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Postgres(t)) => pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
+            Target::Db(Database::Mysql(p)) => mysql_done(sqlx::query_with(sql, values).execute(p).await?),
+            Target::Tx(Tx::Mysql(t)) => mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
         })
     }
 }
 
 fn sqlite_done(done: sqlx::sqlite::SqliteQueryResult) -> Done {
-    Done {
-        rows_affected: done.rows_affected(),
-        last_insert_id: Some(done.last_insert_rowid()),
-    }
+    Done { rows_affected: done.rows_affected(), last_insert_id: Some(done.last_insert_rowid()) }
 }
 
 fn pg_done(done: sqlx::postgres::PgQueryResult) -> Done {
-    Done {
-        rows_affected: done.rows_affected(),
-        last_insert_id: None,
-    }
+    Done { rows_affected: done.rows_affected(), last_insert_id: None }
 }
 
 fn mysql_done(done: sqlx::mysql::MySqlQueryResult) -> Done {
-    let id = i64::try_from(done.last_insert_id())
-        .ok()
-        .filter(|id| *id != 0);
-    Done {
-        rows_affected: done.rows_affected(),
-        last_insert_id: id,
-    }
+    let id = i64::try_from(done.last_insert_id()).ok().filter(|id| *id != 0);
+    Done { rows_affected: done.rows_affected(), last_insert_id: id }
 }
 
 /// Something statements run on: the pool (autocommit) or an open transaction.
@@ -244,18 +214,9 @@ impl Database {
     /// allowed; never pass text that came from a request here.
     pub(crate) async fn execute_trusted(&self, sql: String) -> Result<()> {
         match self {
-            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(drop)?,
-            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(drop)?,
-            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(drop)?,
+            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
+            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
         }
         Ok(())
     }

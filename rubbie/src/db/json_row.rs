@@ -17,12 +17,18 @@ pub(crate) fn quote_ident(backend: Backend, name: &str) -> String {
     }
 }
 
-fn quote_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// Quotes a string literal (column names as JSON keys). MySQL also treats `\` as an escape.
+fn quote_literal(backend: Backend, s: &str) -> String {
+    let s = s.replace('\'', "''");
+    match backend {
+        Backend::Mysql => format!("'{}'", s.replace('\\', "\\\\")),
+        _ => format!("'{s}'"),
+    }
 }
 
-/// SQLite's default limit on function arguments is 127: build objects in chunks and merge them.
-const SQLITE_PAIRS_PER_OBJECT: usize = 50;
+/// The bundled SQLite takes up to 1000 function arguments: 500 columns per `json_object`. Wider
+/// tables are merged with `json_patch`, which drops null members of the later chunks.
+const SQLITE_PAIRS_PER_OBJECT: usize = 500;
 
 /// An SQL expression producing the row's JSON object as text, for a query over `table`.
 pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -> String {
@@ -42,10 +48,7 @@ pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -
                     format!("{value} AS {}", quote_ident(backend, &c.name))
                 })
                 .collect();
-            format!(
-                "(SELECT row_to_json(r)::text FROM (SELECT {}) r)",
-                fields.join(", ")
-            )
+            format!("(SELECT row_to_json(r)::text FROM (SELECT {}) r)", fields.join(", "))
         }
         Backend::Sqlite => {
             let objects: Vec<String> = columns
@@ -63,16 +66,13 @@ pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -
                                 ColumnKind::Bytes => format!("CASE WHEN {v} IS NULL THEN NULL ELSE hex({v}) END"),
                                 _ => v,
                             };
-                            format!("{}, {value}", quote_literal(&c.name))
+                            format!("{}, {value}", quote_literal(backend, &c.name))
                         })
                         .collect();
                     format!("json_object({})", pairs.join(", "))
                 })
                 .collect();
-            objects
-                .into_iter()
-                .reduce(|a, b| format!("json_patch({a}, {b})"))
-                .unwrap_or_else(|| "json_object()".into())
+            objects.into_iter().reduce(|a, b| format!("json_patch({a}, {b})")).unwrap_or_else(|| "json_object()".into())
         }
         Backend::Mysql => {
             let pairs: Vec<String> = columns
@@ -91,7 +91,7 @@ pub(crate) fn row_json_sql(backend: Backend, table: &str, columns: &[&Column]) -
                         ColumnKind::Time => format!("CAST({v} AS CHAR)"),
                         _ => v,
                     };
-                    format!("{}, {value}", quote_literal(&c.name))
+                    format!("{}, {value}", quote_literal(backend, &c.name))
                 })
                 .collect();
             format!("CAST(JSON_OBJECT({}) AS CHAR)", pairs.join(", "))
@@ -107,8 +107,7 @@ pub(crate) fn needs_fixup(backend: Backend, columns: &[&Column]) -> bool {
 
 /// Re-encodes SQLite's hex bytes as base64 in one row.
 pub(crate) fn fixup_row(row: &str, columns: &[&Column]) -> Result<String> {
-    let mut value: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(row).map_err(Error::internal)?;
+    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(row).map_err(Error::internal)?;
     for c in columns.iter().filter(|c| c.kind == ColumnKind::Bytes) {
         if let Some(serde_json::Value::String(h)) = value.get_mut(&c.name) {
             let bytes = hex::decode(&*h).map_err(Error::internal)?;
@@ -138,12 +137,7 @@ pub(crate) fn plain_object_sql(backend: Backend, fields: &[(&str, &str, &str)]) 
     let pairs: Vec<String> = fields
         .iter()
         .map(|(key, table, column)| {
-            format!(
-                "{}, {}.{}",
-                quote_literal(key),
-                quote_ident(backend, table),
-                quote_ident(backend, column)
-            )
+            format!("{}, {}.{}", quote_literal(backend, key), quote_ident(backend, table), quote_ident(backend, column))
         })
         .collect();
     match backend {

@@ -60,26 +60,14 @@ pub async fn run(db: &Database) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS rubbie_schema_version (version BIGINT NOT NULL PRIMARY KEY, name VARCHAR(190) NOT NULL, applied_at BIGINT NOT NULL)".to_owned(),
     )
     .await?;
-    let applied = db
-        .pooled()
-        .fetch_integers(
-            &Query::select()
-                .column("version")
-                .from("rubbie_schema_version")
-                .to_owned(),
-        )
-        .await?;
+    let applied =
+        db.pooled().fetch_integers(&Query::select().column("version").from("rubbie_schema_version").to_owned()).await?;
     for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-        db.execute_trusted(render(db.backend(), migration.sql))
-            .await?;
+        db.execute_trusted(render(db.backend(), migration.sql)).await?;
         let record = Query::insert()
             .into_table("rubbie_schema_version")
             .columns(["version", "name", "applied_at"])
-            .values_panic([
-                migration.version.into(),
-                migration.name.into(),
-                crate::auth::now().into(),
-            ])
+            .values_panic([migration.version.into(), migration.name.into(), crate::auth::now().into()])
             .to_owned();
         // Another instance may have recorded it a moment ago: that is fine.
         if let Err(err) = db.pooled().execute(&record).await {
@@ -98,11 +86,7 @@ pub async fn run(db: &Database) -> Result<()> {
                 return Err(err);
             }
         }
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "rubbie internal migration applied"
-        );
+        tracing::info!(version = migration.version, name = migration.name, "rubbie internal migration applied");
     }
     Ok(())
 }

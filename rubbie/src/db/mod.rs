@@ -78,28 +78,15 @@ impl Database {
             }
             "postgres" | "postgresql" => {
                 let options = PgConnectOptions::from_str(url)?;
-                Ok(Database::Postgres(
-                    PgPoolOptions::new()
-                        .max_connections(10)
-                        .connect_with(options)
-                        .await?,
-                ))
+                Ok(Database::Postgres(PgPoolOptions::new().max_connections(10).connect_with(options).await?))
             }
             "mysql" | "mariadb" => {
                 let url = url.replacen("mariadb:", "mysql:", 1);
                 let options = MySqlConnectOptions::from_str(&url)?;
-                Ok(Database::Mysql(
-                    MySqlPoolOptions::new()
-                        .max_connections(10)
-                        .connect_with(options)
-                        .await?,
-                ))
+                Ok(Database::Mysql(MySqlPoolOptions::new().max_connections(10).connect_with(options).await?))
             }
             _ => Err(sqlx::Error::Configuration(
-                format!(
-                    "unsupported database URL scheme {scheme:?}: use sqlite:, postgres: or mysql:"
-                )
-                .into(),
+                format!("unsupported database URL scheme {scheme:?}: use sqlite:, postgres: or mysql:").into(),
             )),
         }
     }

@@ -38,10 +38,7 @@ pub enum ColumnKind {
 impl ColumnKind {
     /// Whether values of this kind are strings that pattern operators (`_like`...) apply to.
     pub fn is_textual(self) -> bool {
-        matches!(
-            self,
-            ColumnKind::Text | ColumnKind::Enum | ColumnKind::Uuid | ColumnKind::Other
-        )
+        matches!(self, ColumnKind::Text | ColumnKind::Enum | ColumnKind::Uuid | ColumnKind::Other)
     }
 }
 

@@ -29,21 +29,11 @@ pub(crate) fn bind(backend: Backend, column: &Column, value: &Json) -> Result<Ex
             Value::Bytes(Some(bytes))
         }
         ColumnKind::Json => Value::String(Some(value.to_string())),
-        ColumnKind::Date => {
-            Value::String(Some(temporal(value, is_date, "a date like 2024-05-31")?))
-        }
+        ColumnKind::Date => Value::String(Some(temporal(value, is_date, "a date like 2024-05-31")?)),
         ColumnKind::Time => Value::String(Some(temporal(value, is_time, "a time like 13:45:00")?)),
         ColumnKind::Datetime => {
-            let text = temporal(
-                value,
-                is_datetime,
-                "a date and time like 2024-05-31T13:45:00Z",
-            )?;
-            Value::String(Some(if backend == Backend::Mysql {
-                mysql_datetime(&text)
-            } else {
-                text
-            }))
+            let text = temporal(value, is_datetime, "a date and time like 2024-05-31T13:45:00Z")?;
+            Value::String(Some(if backend == Backend::Mysql { mysql_datetime(&text) } else { text }))
         }
         ColumnKind::Uuid => {
             let text = value.as_str().ok_or("expected a UUID")?;
@@ -85,23 +75,20 @@ pub(crate) fn bind(backend: Backend, column: &Column, value: &Json) -> Result<Ex
 
 fn integer(value: &Json) -> Result<i64, Mismatch> {
     match value {
-        Json::Number(n) => n
-            .as_i64()
-            .ok_or_else(|| "expected a whole number".to_owned()),
-        Json::String(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| "expected a whole number".to_owned()),
+        Json::Number(n) => n.as_i64().ok_or_else(|| "expected a whole number".to_owned()),
+        Json::String(s) => s.trim().parse().map_err(|_| "expected a whole number".to_owned()),
         _ => Err("expected a whole number".into()),
     }
 }
 
 fn float(value: &Json) -> Result<f64, Mismatch> {
-    match value {
-        Json::Number(n) => n.as_f64().ok_or_else(|| "expected a number".to_owned()),
-        Json::String(s) => s.trim().parse().map_err(|_| "expected a number".to_owned()),
-        _ => Err("expected a number".into()),
-    }
+    let f = match value {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    // inf/NaN would be stored, then break every JSON page that contains them.
+    f.filter(|f| f.is_finite()).ok_or_else(|| "expected a finite number".to_owned())
 }
 
 fn boolean(value: &Json) -> Result<bool, Mismatch> {
@@ -125,11 +112,7 @@ fn decimal(value: &Json) -> Result<String, Mismatch> {
     let ok = !(int.is_empty() && frac.is_empty())
         && int.chars().all(|c| c.is_ascii_digit())
         && frac.chars().all(|c| c.is_ascii_digit());
-    if ok {
-        Ok(text)
-    } else {
-        Err("expected a decimal number".into())
-    }
+    if ok { Ok(text) } else { Err("expected a decimal number".into()) }
 }
 
 fn scalar_text(value: &Json) -> Result<String, Mismatch> {
@@ -171,9 +154,7 @@ fn is_time(s: &str) -> bool {
         && parts.iter().all(|p| digits(p, 2))
         && parts[0].parse::<u8>().unwrap_or(99) < 24
         && parts[1].parse::<u8>().unwrap_or(99) < 60
-        && parts
-            .get(2)
-            .is_none_or(|p| p.parse::<u8>().unwrap_or(99) < 61)
+        && parts.get(2).is_none_or(|p| p.parse::<u8>().unwrap_or(99) < 61)
         && !frac.is_empty()
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
@@ -192,10 +173,7 @@ fn is_datetime(s: &str) -> bool {
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && [8, 4, 4, 4, 12]
-            .iter()
-            .zip(&groups)
-            .all(|(n, g)| g.len() == *n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && [8, 4, 4, 4, 12].iter().zip(&groups).all(|(n, g)| g.len() == *n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// MySQL DATETIME takes no zone: drop a trailing `Z`/offset and the `T`.
@@ -222,22 +200,13 @@ mod tests {
         assert!(!is_datetime("yesterday"));
         assert!(is_time("13:45"));
         assert!(!is_time("25:00"));
-        assert_eq!(
-            mysql_datetime("2024-05-31T13:45:00Z"),
-            "2024-05-31 13:45:00"
-        );
-        assert_eq!(
-            mysql_datetime("2024-05-31T13:45:00.5+02:00"),
-            "2024-05-31 13:45:00.5"
-        );
+        assert_eq!(mysql_datetime("2024-05-31T13:45:00Z"), "2024-05-31 13:45:00");
+        assert_eq!(mysql_datetime("2024-05-31T13:45:00.5+02:00"), "2024-05-31 13:45:00.5");
     }
 
     #[test]
     fn decimals_keep_their_digits() {
-        assert_eq!(
-            decimal(&Json::String("12345678901234567890.12".into())).unwrap(),
-            "12345678901234567890.12"
-        );
+        assert_eq!(decimal(&Json::String("12345678901234567890.12".into())).unwrap(), "12345678901234567890.12");
         assert!(decimal(&Json::String("12a".into())).is_err());
         assert!(decimal(&Json::String(".".into())).is_err());
     }

@@ -9,7 +9,7 @@ use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Json, Path};
+use super::extract::{Json, MountPrefix, Path};
 use crate::auth::guard::SESSION_COOKIE;
 use crate::auth::tokens::{self, ApiToken};
 use crate::auth::{AuthMethod, CurrentUser, password, store};
@@ -48,49 +48,42 @@ pub struct SessionInfo {
     pub csrf_token: Option<String>,
 }
 
+/// The session cookie, scoped to rubbie's mount prefix so the host's other routes never see it.
+fn session_cookie(prefix: &str, secret: &str, max_age: i64, secure: bool) -> String {
+    let path = if prefix.is_empty() { "/" } else { prefix };
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={max_age}{secure}")
+}
+
 /// Signs in with username and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody),
               (status = 429, body = crate::error::ErrorBody)))]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    MountPrefix(prefix): MountPrefix,
     Json(req): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
     state.ensure_ready().await?;
-    if !state.login_limiter.allowed(&req.username) {
-        return Err(Error::RateLimited(
-            "too many failed sign-ins for this user; try again in a few minutes".into(),
-        ));
-    }
     let user = store::user_by_username(state.db(), &req.username).await?;
-    let user = match user {
-        Some(u) if u.active == 1 && password::verify(&req.password, &u.password_hash) => u,
-        other => {
-            // Hash anyway so a missing user takes as long as a wrong password.
-            if other.is_none() {
-                let _ = password::hash(&req.password);
-            }
-            state.login_limiter.failed(&req.username);
-            return Err(Error::Unauthorized("wrong username or password".into()));
-        }
+    let key = match &user {
+        Some(u) => format!("user:{}", u.id),
+        None => format!("name:{}", req.username.trim().to_lowercase()),
     };
-    state.login_limiter.succeeded(&req.username);
+    if !state.login_limiter.attempt(&key) {
+        return Err(Error::RateLimited("too many failed sign-ins for this user; try again in a few minutes".into()));
+    }
+    let stored = user.as_ref().filter(|u| u.active == 1).map(|u| u.password_hash.as_str());
+    let user = match user {
+        Some(u) if password::verify_slowly(&req.password, stored).await? => u,
+        _ => return Err(Error::Unauthorized("wrong username or password".into())),
+    };
+    state.login_limiter.succeeded(&key);
     let ttl = state.config.session_ttl.as_secs() as i64;
     let (secret, csrf) = store::create_session(state.db(), user.id, ttl).await?;
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie =
-        format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={ttl}{secure}");
+    let cookie = session_cookie(&prefix, &secret, ttl, state.config.secure_cookies);
     let info = SessionInfo {
-        user: CurrentUser {
-            id: user.id,
-            username: user.username,
-            role: user.role,
-            via: AuthMethod::Token,
-        },
+        user: CurrentUser { id: user.id, username: user.username, role: user.role, via: AuthMethod::Token },
         csrf_token: Some(csrf),
     };
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(info)))
@@ -101,12 +94,13 @@ pub(crate) async fn login(
     responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody)))]
 pub(crate) async fn logout(
     State(state): State<AppState>,
+    MountPrefix(prefix): MountPrefix,
     Extension(user): Extension<CurrentUser>,
 ) -> Result<impl IntoResponse> {
     if let AuthMethod::Session { session_id, .. } = &user.via {
         store::delete_session(state.db(), session_id).await?;
     }
-    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let clear = session_cookie(&prefix, "", 0, state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))
 }
 
@@ -150,9 +144,7 @@ pub(crate) async fn list_tokens(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
 ) -> Result<Json<TokenList>> {
-    Ok(Json(TokenList {
-        tokens: tokens::list(state.db(), user.id).await?,
-    }))
+    Ok(Json(TokenList { tokens: tokens::list(state.db(), user.id).await? }))
 }
 
 /// Creates a personal API token.

@@ -41,10 +41,7 @@ impl From<JsonRejection> for Error {
 
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
-        Error::BadRequest(format!(
-            "invalid query parameters: {}",
-            rejection.body_text()
-        ))
+        Error::BadRequest(format!("invalid query parameters: {}", rejection.body_text()))
     }
 }
 
@@ -59,10 +56,20 @@ pub(crate) struct RawJson(pub String);
 
 impl IntoResponse for RawJson {
     fn into_response(self) -> Response {
-        (
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            self.0,
-        )
-            .into_response()
+        ([(axum::http::header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
+
+/// The path prefix rubbie is mounted under (`/admin`, or empty at the root), from the request's
+/// original URI minus the path the nested router sees.
+pub(crate) struct MountPrefix(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for MountPrefix {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let inner = parts.uri.path();
+        let outer = parts.extensions.get::<axum::extract::OriginalUri>().map(|o| o.0.path()).unwrap_or(inner);
+        Ok(MountPrefix(outer.strip_suffix(inner).unwrap_or_default().to_owned()))
     }
 }

@@ -32,15 +32,9 @@ pub(crate) fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/health", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub(crate) async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let ping = sea_query::Query::select()
-        .expr(sea_query::Expr::cust("COUNT(*)"))
-        .to_owned();
+    let ping = sea_query::Query::select().expr(sea_query::Expr::cust("COUNT(*)")).to_owned();
     let reachable = state.db().pooled().fetch_integers(&ping).await.is_ok();
-    let status = if reachable {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = if reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (
         status,
         Json(Health {

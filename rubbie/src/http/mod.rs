@@ -27,28 +27,13 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(tables::router())
         .merge(rows::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
-    let cors = state
-        .config
-        .cors_origin
-        .as_deref()
-        .and_then(|o| HeaderValue::from_str(o).ok())
-        .map(|origin| {
-            CorsLayer::new()
-                .allow_origin(origin)
-                .allow_credentials(true)
-                .allow_methods([
-                    Method::GET,
-                    Method::POST,
-                    Method::PATCH,
-                    Method::PUT,
-                    Method::DELETE,
-                ])
-                .allow_headers([
-                    header::CONTENT_TYPE,
-                    header::AUTHORIZATION,
-                    HeaderName::from_static("x-csrf-token"),
-                ])
-        });
+    let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_credentials(true)
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("x-csrf-token")])
+    });
     let router = Router::new()
         .merge(health::router())
         .merge(auth::public_router())

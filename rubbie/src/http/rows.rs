@@ -19,17 +19,13 @@ use crate::state::AppState;
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: u64 = 1000;
 const DEFAULT_LIMIT: u64 = 50;
+/// Databases take signed 64-bit offsets.
+const MAX_OFFSET: u64 = i64::MAX as u64;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/v1/tables/{table}/rows",
-            get(list_rows).post(insert_row),
-        )
-        .route(
-            "/api/v1/tables/{table}/rows/{pk}",
-            get(get_row).patch(update_row).delete(delete_row),
-        )
+        .route("/api/v1/tables/{table}/rows", get(list_rows).post(insert_row))
+        .route("/api/v1/tables/{table}/rows/{pk}", get(get_row).patch(update_row).delete(delete_row))
 }
 
 /// Query parameters of the rows listing.
@@ -72,9 +68,7 @@ pub struct RowsPage {
 fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQuery> {
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Error::BadRequest(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        )));
+        return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_LIMIT}")));
     }
     let count = match p.count.as_deref() {
         None => None,
@@ -82,29 +76,20 @@ fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQue
         Some("estimated") => Some(CountMode::Estimated),
         Some("none") => Some(CountMode::None),
         Some(other) => {
-            return Err(Error::BadRequest(format!(
-                "count: {other:?} is not one of exact, estimated, none"
-            )));
+            return Err(Error::BadRequest(format!("count: {other:?} is not one of exact, estimated, none")));
         }
     };
     Ok(ListQuery {
-        filter: p
-            .filter
-            .as_deref()
-            .filter(|w| !w.trim().is_empty())
-            .map(filter::parse_param)
-            .transpose()?,
+        filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
         order: order::parse(table, p.order_by.as_deref())?,
         limit,
-        offset: p.offset.unwrap_or(0),
+        offset: match p.offset.unwrap_or(0) {
+            offset if offset <= MAX_OFFSET => offset,
+            _ => return Err(Error::BadRequest(format!("offset must be at most {MAX_OFFSET}"))),
+        },
         after: p.after.filter(|a| !a.is_empty()),
         count,
-        columns: p.columns.map(|c| {
-            c.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        }),
+        columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
     })
 }
 
@@ -153,10 +138,7 @@ pub(crate) async fn insert_row(
     Json(body): Json<serde_json::Value>,
 ) -> Result<(StatusCode, RawJson)> {
     let table = state.table(&table).await?;
-    Ok((
-        StatusCode::CREATED,
-        RawJson(rows::insert(state.db(), &table, &body).await?),
-    ))
+    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &table, &body).await?)))
 }
 
 /// Changes the given columns of a row; answers with the row as stored.

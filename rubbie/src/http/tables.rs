@@ -13,9 +13,7 @@ use crate::error::Result;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/tables", get(list_tables))
-        .route("/api/v1/tables/{table}", get(table_schema))
+    Router::new().route("/api/v1/tables", get(list_tables)).route("/api/v1/tables/{table}", get(table_schema))
 }
 
 /// A table in the list.
@@ -68,9 +66,6 @@ pub(crate) async fn list_tables(State(state): State<AppState>) -> Result<Json<Ta
 #[utoipa::path(get, path = "/api/v1/tables/{table}", tag = "tables",
     params(("table" = String, Path, description = "table name")),
     responses((status = 200, body = Table), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn table_schema(
-    State(state): State<AppState>,
-    Path(table): Path<String>,
-) -> Result<Json<Table>> {
+pub(crate) async fn table_schema(State(state): State<AppState>, Path(table): Path<String>) -> Result<Json<Table>> {
     Ok(Json(state.table(&table).await?))
 }

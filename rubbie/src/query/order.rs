@@ -14,31 +14,18 @@ pub(crate) struct SortKey {
 /// Parses `order_by` and completes it with the primary key (or every column when there is none).
 pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> {
     let mut keys: Vec<SortKey> = Vec::new();
-    for part in param
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
+    for part in param.unwrap_or_default().split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (descending, name) = match part.strip_prefix('-') {
             Some(name) => (true, name),
             None => (false, part.strip_prefix('+').unwrap_or(part)),
         };
         if table.column(name).is_none() {
-            return Err(Error::BadRequest(format!(
-                "order_by: unknown column {name:?} in {}",
-                table.name
-            )));
+            return Err(Error::BadRequest(format!("order_by: unknown column {name:?} in {}", table.name)));
         }
         if keys.iter().any(|k| k.column == name) {
-            return Err(Error::BadRequest(format!(
-                "order_by: column {name:?} given twice"
-            )));
+            return Err(Error::BadRequest(format!("order_by: column {name:?} given twice")));
         }
-        keys.push(SortKey {
-            column: name.to_owned(),
-            descending,
-        });
+        keys.push(SortKey { column: name.to_owned(), descending });
     }
     let tie_breakers: Vec<&str> = if table.primary_key.is_empty() {
         table.columns.iter().map(|c| c.name.as_str()).collect()
@@ -47,10 +34,7 @@ pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> 
     };
     for column in tie_breakers {
         if !keys.iter().any(|k| k.column == column) {
-            keys.push(SortKey {
-                column: column.to_owned(),
-                descending: false,
-            });
+            keys.push(SortKey { column: column.to_owned(), descending: false });
         }
     }
     Ok(keys)

@@ -17,10 +17,7 @@ pub(crate) fn parse(table: &Table, segment: &str) -> Result<Vec<(String, Json)>>
     let parts: Vec<String> = if table.primary_key.len() == 1 {
         vec![segment.to_owned()]
     } else {
-        segment
-            .split(',')
-            .map(|p| p.replace("~2C", ",").replace("~7E", "~"))
-            .collect()
+        segment.split(',').map(|p| p.replace("~2C", ",").replace("~7E", "~")).collect()
     };
     if parts.len() != table.primary_key.len() {
         return Err(Error::BadRequest(format!(
@@ -29,22 +26,13 @@ pub(crate) fn parse(table: &Table, segment: &str) -> Result<Vec<(String, Json)>>
             table.primary_key.join(", ")
         )));
     }
-    Ok(table
-        .primary_key
-        .iter()
-        .cloned()
-        .zip(parts.into_iter().map(Json::String))
-        .collect())
+    Ok(table.primary_key.iter().cloned().zip(parts.into_iter().map(Json::String)).collect())
 }
 
 /// The URL segment for a row's key (the inverse of [`parse`]).
 #[cfg(test)]
 pub(crate) fn encode(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| v.replace('~', "~7E").replace(',', "~2C"))
-        .collect::<Vec<_>>()
-        .join(",")
+    values.iter().map(|v| v.replace('~', "~7E").replace(',', "~2C")).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]
@@ -73,10 +61,7 @@ mod tests {
         assert_eq!(parsed[0].1, Json::String("x,y".into()));
         assert_eq!(parsed[1].1, Json::String("~z".into()));
         assert!(parse(&t, "1").is_err());
-        assert_eq!(
-            parse(&table(&["id"]), "a,b").unwrap()[0].1,
-            Json::String("a,b".into())
-        );
+        assert_eq!(parse(&table(&["id"]), "a,b").unwrap()[0].1, Json::String("a,b".into()));
         assert!(parse(&table(&[]), "1").is_err());
     }
 }

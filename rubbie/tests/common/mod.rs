@@ -31,29 +31,15 @@ mod tempdir {
 fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::SeqCst)
-    )
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::SeqCst))
 }
 
 /// Replaces the database name (path) of a server URL.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map(|(b, q)| (b, Some(q)))
-        .unwrap_or((url, None));
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
     let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map(|i| scheme_end + i)
-        .unwrap_or(base.len());
+    let host_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
     let mut out = format!("{}/{name}", &base[..host_end]);
     if let Some(q) = query {
         out.push('?');
@@ -80,28 +66,16 @@ impl TestDb {
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}", dir.join("test.db").display());
         let db = Database::connect(&url).await.unwrap();
-        TestDb {
-            db,
-            drop_url: None,
-            _dir: Some(tempdir::TempDirGuard(dir)),
-        }
+        TestDb { db, drop_url: None, _dir: Some(tempdir::TempDirGuard(dir)) }
     }
 
     async fn server(admin_url: &str, kind: &str) -> TestDb {
         let name = unique("rubbie_test");
-        let admin = Database::connect(admin_url)
-            .await
-            .unwrap_or_else(|e| panic!("{kind} at {admin_url}: {e}"));
+        let admin = Database::connect(admin_url).await.unwrap_or_else(|e| panic!("{kind} at {admin_url}: {e}"));
         exec(&admin, &format!("CREATE DATABASE {name}")).await;
         close(admin).await;
-        let db = Database::connect(&with_database(admin_url, &name))
-            .await
-            .unwrap();
-        TestDb {
-            db,
-            drop_url: Some((admin_url.to_owned(), name)),
-            _dir: None,
-        }
+        let db = Database::connect(&with_database(admin_url, &name)).await.unwrap();
+        TestDb { db, drop_url: Some((admin_url.to_owned(), name)), _dir: None }
     }
 
     pub fn backend(&self) -> Backend {
@@ -176,21 +150,14 @@ fn fixture_sql(backend: Backend) -> String {
             "",
         ),
     };
-    let t: fn(&str) -> String = if backend == Backend::Mysql {
-        |s: &str| s.replace('T', " ").replace('Z', "")
-    } else {
-        |s: &str| s.to_owned()
-    };
+    let t: fn(&str) -> String =
+        if backend == Backend::Mysql { |s: &str| s.replace('T', " ").replace('Z', "") } else { |s: &str| s.to_owned() };
     let blob = match backend {
         Backend::Postgres => "'\\x00ff10'::bytea",
         _ => "X'00FF10'",
     };
     let kind_lit = |k: &str| {
-        if backend == Backend::Postgres {
-            format!("'{k}'::gadget_kind")
-        } else {
-            format!("'{k}'")
-        }
+        if backend == Backend::Postgres { format!("'{k}'::gadget_kind") } else { format!("'{k}'") }
     };
     format!(
         "{pre}
@@ -261,19 +228,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(app: Router) -> Self {
-        Client {
-            app,
-            cookie: None,
-            csrf: None,
-            bearer: None,
-        }
+        Client { app, cookie: None, csrf: None, bearer: None }
     }
 
     /// Creates the admin user and signs in.
     pub async fn signed_in(db: &Database) -> Self {
-        rubbie::create_or_update_admin(db, ADMIN.0, ADMIN.1)
-            .await
-            .unwrap();
+        rubbie::create_or_update_admin(db, ADMIN.0, ADMIN.1).await.unwrap();
         let mut client = Client::new(app(db));
         let reply = client.login(ADMIN.0, ADMIN.1).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -289,12 +249,7 @@ impl Client {
             )
             .await;
         if reply.status == StatusCode::OK {
-            let cookie = reply
-                .headers
-                .get(header::SET_COOKIE)
-                .unwrap()
-                .to_str()
-                .unwrap();
+            let cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
             self.cookie = Some(cookie.split(';').next().unwrap().to_owned());
             self.csrf = reply.json["csrf_token"].as_str().map(str::to_owned);
         }
@@ -307,17 +262,10 @@ impl Client {
 
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let body = body.map(|b| b.to_string());
-        self.send_raw(method, path, body.as_deref(), "application/json")
-            .await
+        self.send_raw(method, path, body.as_deref(), "application/json").await
     }
 
-    pub async fn send_raw(
-        &mut self,
-        method: Method,
-        path: &str,
-        body: Option<&str>,
-        content_type: &str,
-    ) -> Reply {
+    pub async fn send_raw(&mut self, method: Method, path: &str, body: Option<&str>, content_type: &str) -> Reply {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
@@ -329,9 +277,7 @@ impl Client {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         let request = match body {
-            Some(b) => request
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(b.to_owned())),
+            Some(b) => request.header(header::CONTENT_TYPE, content_type).body(Body::from(b.to_owned())),
             None => request.body(Body::empty()),
         }
         .unwrap();
@@ -341,12 +287,7 @@ impl Client {
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            json,
-            text,
-        }
+        Reply { status, headers, json, text }
     }
 }
 
@@ -355,13 +296,7 @@ impl Client {
 pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "body: {}", reply.text);
     assert_eq!(reply.json["error"]["code"], code, "body: {}", reply.text);
-    assert!(
-        reply.json["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "body: {}",
-        reply.text
-    );
+    assert!(reply.json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {}", reply.text);
 }
 
 /// URL-encodes a query parameter value.
@@ -369,9 +304,7 @@ pub fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -7,9 +7,7 @@ mod sqlite;
 
 use std::collections::HashMap;
 
-use super::schema::{
-    Column, ColumnKind, ColumnRef, ForeignKey, Index, Schema, Table, TableSource, humanize,
-};
+use super::schema::{Column, ColumnKind, ColumnRef, ForeignKey, Index, Schema, Table, TableSource, humanize};
 use super::{Backend, Database};
 use crate::error::Result;
 use crate::model::ModelInfo;
@@ -22,6 +20,8 @@ pub(crate) struct RawColumn {
     pub nullable: bool,
     pub default: Option<String>,
     pub auto_increment: bool,
+    /// Computed by the database (generated columns, `GENERATED ALWAYS` identities): read-only.
+    pub generated: bool,
     pub enum_values: Option<Vec<String>>,
 }
 
@@ -67,7 +67,7 @@ pub async fn introspect(db: &Database) -> Result<Schema> {
 /// Row-count estimates from the catalogue's statistics (cheap, possibly stale).
 pub async fn row_estimates(db: &Database) -> Result<HashMap<String, i64>> {
     match db {
-        Database::Sqlite(_) => Ok(HashMap::new()),
+        Database::Sqlite(pool) => sqlite::row_estimates(pool).await,
         Database::Postgres(pool) => postgres::row_estimates(pool).await,
         Database::Mysql(pool) => mysql::row_estimates(pool).await,
     }
@@ -75,11 +75,7 @@ pub async fn row_estimates(db: &Database) -> Result<HashMap<String, i64>> {
 
 fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo]) -> Schema {
     let mut tables: Vec<Table> = Vec::new();
-    for raw in cat
-        .columns
-        .into_iter()
-        .filter(|c| !is_internal_table(&c.table))
-    {
+    for raw in cat.columns.into_iter().filter(|c| !is_internal_table(&c.table)) {
         if tables.last().is_none_or(|t| t.name != raw.table) {
             tables.push(Table {
                 label: humanize(&raw.table),
@@ -104,16 +100,12 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
             primary_key: false,
             auto_increment: raw.auto_increment,
             hidden: false,
-            readonly: false,
+            readonly: raw.generated,
             enum_values: raw.enum_values,
             references: None,
         });
     }
-    let position: HashMap<String, usize> = tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let position: HashMap<String, usize> = tables.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     for index in cat.indexes {
         let Some(&i) = position.get(&index.table) else {
             continue;
@@ -122,23 +114,13 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
         if index.primary {
             table.primary_key = index.columns.clone();
         }
-        table.indexes.push(Index {
-            name: index.name,
-            columns: index.columns,
-            unique: index.unique,
-        });
+        table.indexes.push(Index { name: index.name, columns: index.columns, unique: index.unique });
     }
     for fk in cat.foreign_keys {
-        let (Some(&from), Some(&to)) = (
-            position.get(&fk.table),
-            position.get(&fk.key.references_table),
-        ) else {
+        let (Some(&from), Some(&to)) = (position.get(&fk.table), position.get(&fk.key.references_table)) else {
             continue;
         };
-        let incoming = ForeignKey {
-            references_table: fk.table.clone(),
-            ..fk.key.clone()
-        };
+        let incoming = ForeignKey { references_table: fk.table.clone(), ..fk.key.clone() };
         tables[to].referenced_by.push(incoming);
         tables[from].foreign_keys.push(fk.key);
     }
@@ -158,15 +140,9 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
 fn apply_keys(table: &mut Table) {
     for column in &mut table.columns {
         column.primary_key = table.primary_key.contains(&column.name);
-        if let Some(fk) = table
-            .foreign_keys
-            .iter()
-            .find(|fk| fk.columns.len() == 1 && fk.columns[0] == column.name)
-        {
-            column.references = Some(ColumnRef {
-                table: fk.references_table.clone(),
-                column: fk.references_columns[0].clone(),
-            });
+        if let Some(fk) = table.foreign_keys.iter().find(|fk| fk.columns.len() == 1 && fk.columns[0] == column.name) {
+            column.references =
+                Some(ColumnRef { table: fk.references_table.clone(), column: fk.references_columns[0].clone() });
         }
     }
 }
@@ -196,10 +172,7 @@ fn apply_model(table: &mut Table, model: &ModelInfo) {
             && let Some(hint) = field.references
         {
             let (t, c) = hint.split_once('.').unwrap_or((hint, "id"));
-            column.references = Some(ColumnRef {
-                table: t.to_owned(),
-                column: c.to_owned(),
-            });
+            column.references = Some(ColumnRef { table: t.to_owned(), column: c.to_owned() });
         }
     }
 }
@@ -210,47 +183,42 @@ pub(crate) fn column_kind(backend: Backend, db_type: &str, is_enum: bool) -> Col
         return ColumnKind::Enum;
     }
     let t = db_type.to_ascii_lowercase();
+    if t.ends_with("[]") {
+        return ColumnKind::Other;
+    }
     let base = t.split('(').next().unwrap_or_default().trim();
-    if backend == Backend::Mysql
-        && (t.starts_with("tinyint(1)") || base == "bool" || base == "boolean")
-    {
+    let base = base.strip_suffix(" unsigned").unwrap_or(base);
+    if backend == Backend::Mysql && (t.starts_with("tinyint(1)") || base == "bool" || base == "boolean") {
         return ColumnKind::Boolean;
     }
+    const INTEGERS: &[&str] = &[
+        "int",
+        "integer",
+        "smallint",
+        "bigint",
+        "tinyint",
+        "mediumint",
+        "int2",
+        "int4",
+        "int8",
+        "serial",
+        "bigserial",
+        "smallserial",
+    ];
     match base {
         "bool" | "boolean" => ColumnKind::Boolean,
         "json" | "jsonb" => ColumnKind::Json,
         "uuid" => ColumnKind::Uuid,
         "date" => ColumnKind::Date,
-        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" => {
-            ColumnKind::Bytes
-        }
-        _ if base.starts_with("time") && !base.starts_with("timestamp") => ColumnKind::Time,
+        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" => ColumnKind::Bytes,
+        _ if INTEGERS.contains(&base) => ColumnKind::Integer,
         _ if base.starts_with("timestamp") || base.starts_with("datetime") => ColumnKind::Datetime,
-        _ if base.contains("int")
-            || base == "serial"
-            || base == "bigserial"
-            || base == "smallserial" =>
-        {
-            ColumnKind::Integer
-        }
-        _ if base.starts_with("numeric") || base.starts_with("decimal") || base == "money" => {
-            ColumnKind::Decimal
-        }
-        _ if base.starts_with("real")
-            || base.starts_with("float")
-            || base.starts_with("double") =>
-        {
-            ColumnKind::Float
-        }
-        _ if base.contains("char")
-            || base.contains("text")
-            || base.contains("clob")
-            || base == "citext"
-            || base == "string" =>
-        {
+        _ if base.starts_with("time") => ColumnKind::Time,
+        "numeric" | "decimal" | "money" | "dec" | "fixed" => ColumnKind::Decimal,
+        "real" | "float" | "double" | "double precision" | "float4" | "float8" => ColumnKind::Float,
+        _ if base.contains("char") || base.contains("text") || base.contains("clob") || base == "citext" => {
             ColumnKind::Text
         }
-        "" if backend == Backend::Sqlite => ColumnKind::Other,
         _ => ColumnKind::Other,
     }
 }
@@ -287,38 +255,14 @@ mod tests {
 
     #[test]
     fn kinds_follow_database_types() {
-        assert_eq!(
-            column_kind(Backend::Mysql, "tinyint(1)", false),
-            ColumnKind::Boolean
-        );
-        assert_eq!(
-            column_kind(Backend::Mysql, "int(11)", false),
-            ColumnKind::Integer
-        );
-        assert_eq!(
-            column_kind(Backend::Postgres, "timestamp with time zone", false),
-            ColumnKind::Datetime
-        );
-        assert_eq!(
-            column_kind(Backend::Postgres, "time without time zone", false),
-            ColumnKind::Time
-        );
-        assert_eq!(
-            column_kind(Backend::Postgres, "numeric(10,2)", false),
-            ColumnKind::Decimal
-        );
-        assert_eq!(
-            column_kind(Backend::Sqlite, "VARCHAR(200)", false),
-            ColumnKind::Text
-        );
-        assert_eq!(
-            column_kind(Backend::Sqlite, "DOUBLE PRECISION", false),
-            ColumnKind::Float
-        );
-        assert_eq!(
-            column_kind(Backend::Postgres, "character varying(20)", true),
-            ColumnKind::Enum
-        );
+        assert_eq!(column_kind(Backend::Mysql, "tinyint(1)", false), ColumnKind::Boolean);
+        assert_eq!(column_kind(Backend::Mysql, "int(11)", false), ColumnKind::Integer);
+        assert_eq!(column_kind(Backend::Postgres, "timestamp with time zone", false), ColumnKind::Datetime);
+        assert_eq!(column_kind(Backend::Postgres, "time without time zone", false), ColumnKind::Time);
+        assert_eq!(column_kind(Backend::Postgres, "numeric(10,2)", false), ColumnKind::Decimal);
+        assert_eq!(column_kind(Backend::Sqlite, "VARCHAR(200)", false), ColumnKind::Text);
+        assert_eq!(column_kind(Backend::Sqlite, "DOUBLE PRECISION", false), ColumnKind::Float);
+        assert_eq!(column_kind(Backend::Postgres, "character varying(20)", true), ColumnKind::Enum);
     }
 
     #[test]

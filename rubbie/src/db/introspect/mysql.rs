@@ -14,7 +14,8 @@ use crate::error::Result;
 const COLUMNS: &str = r#"
 SELECT CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), CAST(c.COLUMN_TYPE AS CHAR),
        CAST(c.IS_NULLABLE = 'YES' AS SIGNED), CAST(c.COLUMN_DEFAULT AS CHAR),
-       CAST(c.EXTRA LIKE '%auto_increment%' AS SIGNED)
+       CAST(c.EXTRA LIKE '%auto_increment%' AS SIGNED),
+       CAST(c.EXTRA LIKE '%VIRTUAL GENERATED%' OR c.EXTRA LIKE '%STORED GENERATED%' AS SIGNED)
 FROM information_schema.COLUMNS c
 JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
 WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
@@ -23,7 +24,7 @@ ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"#;
 const INDEXES: &str = r#"
 SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE = 0 AS SIGNED), CAST(COLUMN_NAME AS CHAR)
 FROM information_schema.STATISTICS
-WHERE TABLE_SCHEMA = DATABASE()
+WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL -- functional index parts have none
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"#;
 
 const FOREIGN_KEYS: &str = r#"
@@ -44,11 +45,13 @@ const ESTIMATES: &str = r#"
 SELECT CAST(TABLE_NAME AS CHAR), CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED)
 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"#;
 
+/// table, column, type, nullable, default, auto_increment, generated.
+type ColumnRow = (String, String, String, i64, Option<String>, i64, i64);
+
 pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
-    let columns: Vec<(String, String, String, i64, Option<String>, i64)> =
-        sqlx::query_as(COLUMNS).fetch_all(pool).await?;
-    for (table, name, db_type, nullable, default, auto_increment) in columns {
+    let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
+    for (table, name, db_type, nullable, default, auto_increment, generated) in columns {
         let enum_values = db_type.strip_prefix("enum(").map(parse_quoted_list);
         // MariaDB reports "NULL" as the default of nullable columns without one.
         let default = default.filter(|d| d != "NULL");
@@ -59,23 +62,14 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
             nullable: nullable != 0,
             default,
             auto_increment: auto_increment != 0,
+            generated: generated != 0,
             enum_values,
         });
     }
-    let checks: Vec<(String, String)> = sqlx::query_as(JSON_CHECKS)
-        .fetch_all(pool)
-        .await
-        .unwrap_or_default();
+    let checks: Vec<(String, String)> = sqlx::query_as(JSON_CHECKS).fetch_all(pool).await.unwrap_or_default();
     for (table, clause) in checks {
-        let column = clause
-            .trim_start_matches("json_valid(")
-            .trim_end_matches(')')
-            .trim_matches('`');
-        if let Some(c) = cat
-            .columns
-            .iter_mut()
-            .find(|c| c.table == table && c.name == column)
-        {
+        let column = clause.trim_start_matches("json_valid(").trim_end_matches(')').trim_matches('`');
+        if let Some(c) = cat.columns.iter_mut().find(|c| c.table == table && c.name == column) {
             c.db_type = "json".to_owned();
         }
     }
@@ -92,8 +86,7 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
             }),
         }
     }
-    let rows: Vec<(String, String, String, String, String)> =
-        sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
     for (name, table, column, ref_table, ref_column) in rows {
         match cat.foreign_keys.last_mut() {
             Some(last) if last.table == table && last.key.name == name => {

@@ -12,7 +12,8 @@ const COLUMNS: &str = r#"
 SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid),
        (a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'),
-       (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid)
+       (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid),
+       (a.attgenerated <> '' OR a.attidentity = 'a')
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -49,53 +50,24 @@ SELECT c.relname::text, c.reltuples::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"#;
 
-type ColumnRow = (
-    String,
-    String,
-    String,
-    bool,
-    Option<String>,
-    bool,
-    Option<Vec<String>>,
-);
+type ColumnRow = (String, String, String, bool, Option<String>, bool, Option<Vec<String>>, bool);
 type IndexRow = (String, String, bool, bool, Vec<String>);
 type ForeignKeyRow = (String, String, String, Vec<String>, Vec<String>);
 
 pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
     let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
-    for (table, name, db_type, nullable, default, auto_increment, enum_values) in columns {
-        cat.columns.push(RawColumn {
-            table,
-            name,
-            db_type,
-            nullable,
-            default,
-            auto_increment,
-            enum_values,
-        });
+    for (table, name, db_type, nullable, default, auto_increment, enum_values, generated) in columns {
+        cat.columns.push(RawColumn { table, name, db_type, nullable, default, auto_increment, generated, enum_values });
     }
     let indexes: Vec<IndexRow> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
     for (table, name, unique, primary, columns) in indexes {
-        cat.indexes.push(RawIndex {
-            table,
-            name,
-            columns,
-            unique,
-            primary,
-        });
+        cat.indexes.push(RawIndex { table, name, columns, unique, primary });
     }
     let fks: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
     for (name, table, references_table, columns, references_columns) in fks {
-        cat.foreign_keys.push(RawForeignKey {
-            table,
-            key: ForeignKey {
-                name,
-                columns,
-                references_table,
-                references_columns,
-            },
-        });
+        cat.foreign_keys
+            .push(RawForeignKey { table, key: ForeignKey { name, columns, references_table, references_columns } });
     }
     Ok(cat)
 }
