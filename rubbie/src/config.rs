@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::db::Database;
+use crate::flags::Flags;
 
 /// rubbie's configuration: the database and the few knobs a host may turn.
 ///
@@ -23,19 +24,42 @@ pub struct Config {
     pub(crate) host_openapi: Option<utoipa::openapi::OpenApi>,
     pub(crate) login_attempts: u32,
     pub(crate) login_window: Duration,
+    pub(crate) flags: Flags,
+    pub(crate) host: Option<HostInfo>,
+    pub(crate) host_settings: Vec<HostSetting>,
+}
+
+/// The host application's name and version, shown on the settings page.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HostInfo {
+    /// Application name.
+    pub name: String,
+    /// Application version.
+    pub version: String,
+}
+
+/// A setting the host declares for the configuration overview.
+#[derive(Clone, Debug)]
+pub(crate) struct HostSetting {
+    pub key: String,
+    pub value: Option<String>,
+    pub secret: bool,
 }
 
 impl Config {
     /// A configuration over `db` with defaults: no CORS, cookies without `Secure`, 7-day sessions.
     pub fn new(db: Database) -> Self {
         Config {
-            db,
             cors_origin: None,
             secure_cookies: false,
             session_ttl: Duration::from_secs(7 * 24 * 3600),
             host_openapi: None,
             login_attempts: 5,
             login_window: Duration::from_secs(300),
+            flags: Flags::new(db.clone()),
+            host: None,
+            host_settings: Vec::new(),
+            db,
         }
     }
 
@@ -68,6 +92,32 @@ impl Config {
         self.login_attempts = attempts;
         self.login_window = window;
         self
+    }
+
+    /// Names the host application (and its version) on the settings page.
+    pub fn host_info(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.host = Some(HostInfo { name: name.into(), version: version.into() });
+        self
+    }
+
+    /// Declares a host setting for the configuration overview. Values of keys that look secret
+    /// (password, secret, token, key...) and passwords inside URLs are redacted when shown.
+    pub fn setting(mut self, key: impl Into<String>, value: Option<impl Into<String>>) -> Self {
+        let key = key.into();
+        let secret = crate::redact::is_secret_key(&key);
+        self.host_settings.push(HostSetting { key, value: value.map(Into::into), secret });
+        self
+    }
+
+    /// Declares a host setting that is always redacted when shown.
+    pub fn secret_setting(mut self, key: impl Into<String>, value: Option<impl Into<String>>) -> Self {
+        self.host_settings.push(HostSetting { key: key.into(), value: value.map(Into::into), secret: true });
+        self
+    }
+
+    /// The feature flags, for the host to read (`flags.is_enabled("name").await`).
+    pub fn flags(&self) -> Flags {
+        self.flags.clone()
     }
 
     /// The database this configuration points at.

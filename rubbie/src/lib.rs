@@ -16,10 +16,12 @@ mod auth;
 mod config;
 pub mod db;
 mod error;
+mod flags;
 mod http;
 mod model;
 pub mod openapi;
 mod query;
+mod redact;
 mod state;
 
 use axum::Router;
@@ -27,9 +29,10 @@ use axum::Router;
 pub use auth::CurrentUser;
 pub use auth::create_or_update_admin;
 pub use auth::store::user_count;
-pub use config::Config;
+pub use config::{Config, HostInfo};
 pub use db::{Backend, Database};
 pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result};
+pub use flags::{Flag, Flags};
 pub use model::{FieldInfo, ModelInfo, RubbieModel};
 /// `#[derive(RubbieModel)]`: opts a struct's table in, with labels and hints.
 pub use rubbie_macros::RubbieModel;

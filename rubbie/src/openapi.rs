@@ -3,17 +3,21 @@
 use utoipa::OpenApi;
 use utoipa::openapi::Server;
 
-use crate::http::{auth, health, rows, tables};
+use crate::http::{auth, explorer, flags, health, rows, settings, tables};
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "rubbie", description = "Admin console API: tables, rows, auth."),
+    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer."),
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
         tables::list_tables, tables::table_schema,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row,
+        explorer::list_history, explorer::add_history, explorer::clear_history,
+        explorer::list_saved, explorer::save_request, explorer::update_saved, explorer::delete_saved,
+        flags::list_flags, flags::create_flag, flags::update_flag, flags::delete_flag,
+        settings::server, settings::config,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -21,6 +25,9 @@ use crate::http::{auth, health, rows, tables};
         (name = "auth", description = "Sign-in, sessions and API tokens"),
         (name = "tables", description = "Tables and their schema"),
         (name = "rows", description = "Browse and edit rows"),
+        (name = "explorer", description = "The API explorer's history and saved requests"),
+        (name = "flags", description = "Feature flags"),
+        (name = "settings", description = "Server information and configuration"),
     )
 )]
 pub struct ApiDoc;

@@ -21,6 +21,7 @@ pub(crate) struct Inner {
     pub last_refresh: Mutex<Option<Instant>>,
     pub ready: OnceCell<()>,
     pub login_limiter: LoginLimiter,
+    pub started: Instant,
 }
 
 /// Unknown table names re-read the catalogue at most this often (tables created after start).
@@ -42,6 +43,7 @@ impl AppState {
             last_refresh: Mutex::new(None),
             ready: OnceCell::new(),
             login_limiter: limiter,
+            started: Instant::now(),
         }))
     }
 

@@ -12,14 +12,24 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[openapi(paths(status, products), components(schemas(ShopStatus, ProductCard)), tags((name = "shop", description = "The demo shop's own API")))]
 pub struct ShopApi;
 
-pub fn router(db: Database) -> Router {
-    Router::new().route("/api/status", get(status)).route("/api/products", get(products)).with_state(db)
+/// What the shop's handlers share.
+#[derive(Clone)]
+pub struct Shop {
+    pub db: Database,
+    pub flags: rubbie::Flags,
+}
+
+/// The feature flag that puts the shop into maintenance (toggle it in the console's settings).
+pub const MAINTENANCE_FLAG: &str = "shop.maintenance";
+
+pub fn router(shop: Shop) -> Router {
+    Router::new().route("/api/status", get(status)).route("/api/products", get(products)).with_state(shop)
 }
 
 /// Shop status.
 #[derive(Serialize, ToSchema)]
 pub struct ShopStatus {
-    /// Always `open` while the server runs.
+    /// `open`, or `maintenance` while the `shop.maintenance` feature flag is on.
     pub shop: &'static str,
     /// Database backend in use.
     pub backend: rubbie::Backend,
@@ -27,8 +37,9 @@ pub struct ShopStatus {
 
 /// Is the shop open?
 #[utoipa::path(get, path = "/api/status", tag = "shop", responses((status = 200, body = ShopStatus)))]
-async fn status(State(db): State<Database>) -> axum::Json<ShopStatus> {
-    axum::Json(ShopStatus { shop: "open", backend: db.backend() })
+async fn status(State(shop): State<Shop>) -> axum::Json<ShopStatus> {
+    let state = if shop.flags.is_enabled(MAINTENANCE_FLAG).await { "maintenance" } else { "open" };
+    axum::Json(ShopStatus { shop: state, backend: shop.db.backend() })
 }
 
 /// A product as the shop front shows it.
@@ -53,7 +64,7 @@ pub struct ProductQuery {
 #[utoipa::path(get, path = "/api/products", tag = "shop", params(ProductQuery),
     responses((status = 200, body = Vec<ProductCard>)))]
 async fn products(
-    State(db): State<Database>,
+    State(Shop { db, .. }): State<Shop>,
     Query(q): Query<ProductQuery>,
 ) -> Result<axum::Json<Vec<ProductCard>>, (axum::http::StatusCode, String)> {
     let limit = q.limit.unwrap_or(10).clamp(1, 100);

@@ -44,8 +44,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     bootstrap_admin(&db).await?;
 
-    let config = rubbie::Config::new(db.clone()).host_openapi(api::ShopApi::openapi());
-    let app = api::router(db).nest_service("/admin", rubbie::router(config));
+    let config = rubbie::Config::new(db.clone())
+        .host_openapi(api::ShopApi::openapi())
+        .host_info(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+        .setting("BIND_ADDR", Some(&bind))
+        .setting("DATABASE_URL", Some(&url))
+        .setting("RUBBIE_ADMIN_USERNAME", std::env::var("RUBBIE_ADMIN_USERNAME").ok())
+        .secret_setting("RUBBIE_ADMIN_PASSWORD", std::env::var("RUBBIE_ADMIN_PASSWORD").ok());
+    let shop = api::Shop { db, flags: config.flags() };
+    let app = api::router(shop).nest_service("/admin", rubbie::router(config));
     let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
     println!("rubbie admin ready: http://{addr}/admin/");

@@ -1,12 +1,11 @@
 //! rubbie's users, sessions and API tokens in its own tables.
 
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use super::{AuthMethod, CurrentUser, now, password};
 use crate::db::exec::Executor;
-use crate::db::json_row::plain_object_sql;
+use crate::db::internal::fetch_one;
 use crate::db::{Database, migrations};
 use crate::error::{Error, Result};
 
@@ -27,18 +26,6 @@ const USER_FIELDS: [(&str, &str, &str); 5] = [
     ("role", "rubbie_users", "role"),
     ("active", "rubbie_users", "active"),
 ];
-
-async fn fetch_one<T: DeserializeOwned>(
-    db: &Database,
-    fields: &[(&str, &str, &str)],
-    mut query: SelectStatement,
-) -> Result<Option<T>> {
-    query.expr(Expr::cust(plain_object_sql(db.backend(), fields)));
-    match db.pooled().fetch_text(&query).await? {
-        Some(text) => Ok(Some(serde_json::from_str(&text).map_err(Error::internal)?)),
-        None => Ok(None),
-    }
-}
 
 pub(crate) async fn user_by_username(db: &Database, username: &str) -> Result<Option<UserRecord>> {
     let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();

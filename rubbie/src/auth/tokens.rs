@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{now, password};
 use crate::db::Database;
 use crate::db::exec::Executor;
-use crate::db::json_row::plain_object_sql;
+use crate::db::internal::fetch_all;
 use crate::error::{Error, Result};
 
 /// A personal API token as listed (never with its secret).
@@ -31,12 +31,11 @@ const FIELDS: [(&str, &str, &str); 4] = [
 
 pub(crate) async fn list(db: &Database, user_id: i64) -> Result<Vec<ApiToken>> {
     let query = Query::select()
-        .expr(Expr::cust(plain_object_sql(db.backend(), &FIELDS)))
         .from("rubbie_api_tokens")
         .and_where(Expr::col("user_id").eq(user_id))
         .order_by("id", Order::Asc)
         .to_owned();
-    db.pooled().fetch_texts(&query).await?.iter().map(|t| serde_json::from_str(t).map_err(Error::internal)).collect()
+    fetch_all(db, &FIELDS, query).await
 }
 
 /// Creates a token; returns it and its secret (shown once).

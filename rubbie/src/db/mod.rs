@@ -5,6 +5,7 @@
 
 pub(crate) mod errors;
 pub(crate) mod exec;
+pub(crate) mod internal;
 pub mod introspect;
 pub(crate) mod json_row;
 pub(crate) mod migrations;

@@ -2,9 +2,12 @@
 
 pub(crate) mod auth;
 mod docs;
+pub(crate) mod explorer;
 pub(crate) mod extract;
+pub(crate) mod flags;
 pub(crate) mod health;
 pub(crate) mod rows;
+pub(crate) mod settings;
 pub(crate) mod tables;
 
 use axum::Router;
@@ -26,6 +29,9 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(auth::router())
         .merge(tables::router())
         .merge(rows::router())
+        .merge(explorer::router())
+        .merge(flags::router())
+        .merge(settings::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
         CorsLayer::new()
