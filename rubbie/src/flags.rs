@@ -68,6 +68,9 @@ const FIELDS: [Field<'static>; 5] = [
     ("updated_by", "rubbie_flags", "updated_by"),
 ];
 
+/// Every flag's state at one moment.
+type Snapshot = Arc<HashMap<String, bool>>;
+
 /// The host's handle on the feature flags (cheap to clone; shares its cache with the console,
 /// so a toggle in the UI is seen by this instance immediately).
 #[derive(Clone)]
@@ -76,7 +79,7 @@ pub struct Flags(Arc<Inner>);
 struct Inner {
     db: Database,
     ready: OnceCell<()>,
-    cache: RwLock<Option<(Instant, Arc<HashMap<String, bool>>)>>,
+    cache: RwLock<Option<(Instant, Snapshot)>>,
 }
 
 /// What may change on a flag.
@@ -102,14 +105,13 @@ impl Flags {
         }
     }
 
-    async fn snapshot(&self) -> Result<Arc<HashMap<String, bool>>> {
+    async fn snapshot(&self) -> Result<Snapshot> {
         if let Some((at, flags)) = self.0.cache.read().expect("flags cache").as_ref()
             && at.elapsed() < CACHE_FOR
         {
             return Ok(flags.clone());
         }
-        let flags: Arc<HashMap<String, bool>> =
-            Arc::new(self.list().await?.into_iter().map(|f| (f.name, f.enabled)).collect());
+        let flags: Snapshot = Arc::new(self.list().await?.into_iter().map(|f| (f.name, f.enabled)).collect());
         *self.0.cache.write().expect("flags cache") = Some((Instant::now(), flags.clone()));
         Ok(flags)
     }
