@@ -20,6 +20,7 @@ mod flags;
 mod http;
 mod model;
 pub mod openapi;
+pub mod permissions;
 mod query;
 mod redact;
 mod state;

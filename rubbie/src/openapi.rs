@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 use utoipa::openapi::Server;
 
-use crate::http::{auth, explorer, flags, health, rows, settings, tables};
+use crate::http::{auth, explorer, flags, health, permissions, rows, settings, tables, users};
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
@@ -18,6 +18,10 @@ use crate::http::{auth, explorer, flags, health, rows, settings, tables};
         explorer::list_saved, explorer::save_request, explorer::update_saved, explorer::delete_saved,
         flags::list_flags, flags::create_flag, flags::update_flag, flags::delete_flag,
         settings::server, settings::config,
+        users::list_users, users::create_user, users::update_user, users::delete_user,
+        permissions::list_roles, permissions::create_role, permissions::update_role, permissions::delete_role,
+        permissions::list_permissions, permissions::set_permission, permissions::delete_permission,
+        permissions::export_permissions, permissions::import_permissions, permissions::preview,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -28,6 +32,8 @@ use crate::http::{auth, explorer, flags, health, rows, settings, tables};
         (name = "explorer", description = "The API explorer's history and saved requests"),
         (name = "flags", description = "Feature flags"),
         (name = "settings", description = "Server information and configuration"),
+        (name = "users", description = "rubbie's users"),
+        (name = "permissions", description = "Roles and row/column permissions"),
     )
 )]
 pub struct ApiDoc;

@@ -74,6 +74,16 @@ impl AppState {
         self.schema.read().expect("schema lock").clone()
     }
 
+    /// The table with this name as `access` may see it: unknown and invisible tables are both
+    /// 404, so existence does not leak.
+    pub(crate) async fn table_for(&self, name: &str, access: &crate::permissions::Access) -> Result<Table> {
+        let table = self.table(name).await?;
+        if !access.can_see(&table.name) {
+            return Err(Error::NotFound(format!("no table named {name:?}")));
+        }
+        Ok(table)
+    }
+
     /// The table with this name, re-reading the catalogue once if it is not known yet.
     pub(crate) async fn table(&self, name: &str) -> Result<Table> {
         if let Some(t) = self.schema().table(name) {

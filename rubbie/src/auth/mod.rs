@@ -6,6 +6,7 @@ pub(crate) mod password;
 pub(crate) mod rate_limit;
 pub(crate) mod store;
 pub(crate) mod tokens;
+pub(crate) mod users;
 
 pub(crate) use guard::require_user;
 pub use store::create_or_update_admin;

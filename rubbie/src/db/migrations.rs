@@ -74,6 +74,25 @@ CREATE TABLE IF NOT EXISTS rubbie_explorer_requests (
 {create_index:rubbie_explorer_requests_user ON rubbie_explorer_requests (user_id, kind, id)}
 ",
     },
+    Migration {
+        version: 3,
+        name: "roles and permissions",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_roles (
+    name VARCHAR(64) NOT NULL PRIMARY KEY,
+    description TEXT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rubbie_permissions (
+    role VARCHAR(64) NOT NULL,
+    table_name VARCHAR(190) NOT NULL,
+    operation VARCHAR(10) NOT NULL,
+    rule TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (role, table_name, operation)
+);
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

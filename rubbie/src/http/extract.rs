@@ -73,3 +73,24 @@ impl<S: Send + Sync> FromRequestParts<S> for MountPrefix {
         Ok(MountPrefix(outer.strip_suffix(inner).unwrap_or_default().to_owned()))
     }
 }
+
+/// What the signed-in user may do; an admin may send `X-Rubbie-View-As: <role>` to browse as
+/// that role (to check its rules).
+pub(crate) struct RequestAccess(pub crate::permissions::Access);
+
+impl FromRequestParts<crate::state::AppState> for RequestAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = parts
+            .extensions
+            .get::<crate::auth::CurrentUser>()
+            .cloned()
+            .ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
+        let view_as = parts.headers.get("x-rubbie-view-as").and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+        Ok(RequestAccess(crate::permissions::Access::of(state.db(), &user, view_as).await?))
+    }
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Json, Path};
+use super::users::require_admin;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::flags::{Flag, FlagChange};
@@ -56,7 +57,11 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option
 
 /// Lists the feature flags.
 #[utoipa::path(get, path = "/api/v1/flags", tag = "flags", responses((status = 200, body = FlagList)))]
-pub(crate) async fn list_flags(State(state): State<AppState>) -> Result<Json<FlagList>> {
+pub(crate) async fn list_flags(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Json<FlagList>> {
+    require_admin(&user)?;
     Ok(Json(FlagList { flags: state.config.flags.list().await? }))
 }
 
@@ -69,6 +74,7 @@ pub(crate) async fn create_flag(
     Extension(user): Extension<CurrentUser>,
     Json(req): Json<NewFlag>,
 ) -> Result<(StatusCode, Json<Flag>)> {
+    require_admin(&user)?;
     let description = req.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
     let flag = state.config.flags.create(req.name.trim(), description, req.enabled, &user.username).await?;
     Ok((StatusCode::CREATED, Json(flag)))
@@ -84,6 +90,7 @@ pub(crate) async fn update_flag(
     Path(name): Path<String>,
     Json(req): Json<FlagUpdate>,
 ) -> Result<Json<Flag>> {
+    require_admin(&user)?;
     let change = FlagChange { enabled: req.enabled, description: req.description };
     Ok(Json(state.config.flags.update(&name, change, &user.username).await?))
 }
@@ -92,7 +99,12 @@ pub(crate) async fn update_flag(
 #[utoipa::path(delete, path = "/api/v1/flags/{name}", tag = "flags",
     params(("name" = String, Path, description = "flag name")),
     responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn delete_flag(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode> {
+pub(crate) async fn delete_flag(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(name): Path<String>,
+) -> Result<StatusCode> {
+    require_admin(&user)?;
     state.config.flags.delete(&name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,9 +6,11 @@ pub(crate) mod explorer;
 pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
+pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod settings;
 pub(crate) mod tables;
+pub(crate) mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +34,8 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(explorer::router())
         .merge(flags::router())
         .merge(settings::router())
+        .merge(users::router())
+        .merge(permissions::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
         CorsLayer::new()

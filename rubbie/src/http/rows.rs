@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Json, Path, Query, RawJson};
+use super::extract::{Json, Path, Query, RawJson, RequestAccess};
 use crate::error::{Error, Result};
 use crate::query::rows::{self, CountMode, ListQuery};
 use crate::query::{filter, order};
@@ -100,12 +100,13 @@ fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQue
               (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn list_rows(
     State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
     Path(table): Path<String>,
     Query(params): Query<RowsParams>,
 ) -> Result<Json<RowsPage>> {
-    let table = state.table(&table).await?;
+    let table = state.table_for(&table, &access).await?;
     let query = list_query(params, &table)?;
-    let page = rows::list(state.db(), &state.schema(), &table, query).await?;
+    let page = rows::list(state.db(), &state.schema(), &table, query, &access).await?;
     Ok(Json(RowsPage {
         rows: page.rows,
         count: page.count,
@@ -120,10 +121,11 @@ pub(crate) async fn list_rows(
     responses((status = 200, body = HashMap<String, Value>), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn get_row(
     State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
     Path((table, pk)): Path<(String, String)>,
 ) -> Result<RawJson> {
-    let table = state.table(&table).await?;
-    Ok(RawJson(rows::get(state.db(), &table, &pk).await?))
+    let table = state.table_for(&table, &access).await?;
+    Ok(RawJson(rows::get(state.db(), &state.schema(), &table, &pk, &access).await?))
 }
 
 /// Inserts a row; answers with the row as stored.
@@ -134,11 +136,12 @@ pub(crate) async fn get_row(
               (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn insert_row(
     State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
     Path(table): Path<String>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<(StatusCode, RawJson)> {
-    let table = state.table(&table).await?;
-    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &table, &body).await?)))
+    let table = state.table_for(&table, &access).await?;
+    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &state.schema(), &table, &body, &access).await?)))
 }
 
 /// Changes the given columns of a row; answers with the row as stored.
@@ -149,11 +152,12 @@ pub(crate) async fn insert_row(
               (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn update_row(
     State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
     Path((table, pk)): Path<(String, String)>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<RawJson> {
-    let table = state.table(&table).await?;
-    Ok(RawJson(rows::update(state.db(), &table, &pk, &body).await?))
+    let table = state.table_for(&table, &access).await?;
+    Ok(RawJson(rows::update(state.db(), &state.schema(), &table, &pk, &body, &access).await?))
 }
 
 /// Deletes a row.
@@ -163,9 +167,10 @@ pub(crate) async fn update_row(
               (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn delete_row(
     State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
     Path((table, pk)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    let table = state.table(&table).await?;
-    rows::delete(state.db(), &table, &pk).await?;
+    let table = state.table_for(&table, &access).await?;
+    rows::delete(state.db(), &state.schema(), &table, &pk, &access).await?;
     Ok(StatusCode::NO_CONTENT)
 }

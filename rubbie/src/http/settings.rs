@@ -1,14 +1,16 @@
 //! The settings area: what is running (versions, database, pool, uptime) and how it is
 //! configured, with secrets redacted.
 
-use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use axum::{Extension, Router};
 use sea_query::{Expr, Query};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::extract::Json;
+use super::users::require_admin;
+use crate::auth::CurrentUser;
 use crate::config::HostInfo;
 use crate::db::exec::Executor;
 use crate::db::schema::TableSource;
@@ -100,7 +102,11 @@ fn pool_info(db: &Database) -> PoolInfo {
 
 /// Versions, database, pool and uptime.
 #[utoipa::path(get, path = "/api/v1/settings/server", tag = "settings", responses((status = 200, body = ServerInfo)))]
-pub(crate) async fn server(State(state): State<AppState>) -> Result<Json<ServerInfo>> {
+pub(crate) async fn server(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+) -> Result<Json<ServerInfo>> {
+    require_admin(&me)?;
     let schema = state.schema();
     Ok(Json(ServerInfo {
         rubbie_version: env!("CARGO_PKG_VERSION"),
@@ -121,7 +127,11 @@ fn plain(key: &str, value: impl ToString) -> Setting {
 
 /// rubbie's effective configuration and the host's settings, secrets redacted.
 #[utoipa::path(get, path = "/api/v1/settings/config", tag = "settings", responses((status = 200, body = ConfigOverview)))]
-pub(crate) async fn config(State(state): State<AppState>) -> Json<ConfigOverview> {
+pub(crate) async fn config(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+) -> Result<Json<ConfigOverview>> {
+    require_admin(&me)?;
     let c = &state.config;
     let rubbie = vec![
         plain("database_backend", format!("{:?}", c.db.backend()).to_lowercase()),
@@ -137,5 +147,5 @@ pub(crate) async fn config(State(state): State<AppState>) -> Json<ConfigOverview
         .iter()
         .map(|s| Setting { key: s.key.clone(), value: redact::shown(s.value.as_deref(), s.secret), secret: s.secret })
         .collect();
-    Json(ConfigOverview { rubbie, host })
+    Ok(Json(ConfigOverview { rubbie, host }))
 }

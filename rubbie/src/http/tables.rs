@@ -6,10 +6,11 @@ use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, RequestAccess};
 use crate::db::introspect;
 use crate::db::schema::{Table, TableSource};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::permissions::Access;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -43,20 +44,28 @@ pub struct TableList {
 /// Lists the tables (rubbie's own tables are never listed).
 #[utoipa::path(get, path = "/api/v1/tables", tag = "tables",
     responses((status = 200, body = TableList), (status = 401, body = crate::error::ErrorBody)))]
-pub(crate) async fn list_tables(State(state): State<AppState>) -> Result<Json<TableList>> {
+pub(crate) async fn list_tables(
+    State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
+) -> Result<Json<TableList>> {
     state.refresh_schema().await?;
-    let estimates = introspect::row_estimates(state.db()).await?;
+    // Statistics count rows a role's filter may hide: only admins see them.
+    let estimates = match access {
+        Access::Admin => introspect::row_estimates(state.db()).await?,
+        Access::Role { .. } => Default::default(),
+    };
     let tables = state
         .schema()
         .tables
         .iter()
+        .filter_map(|t| access.shape(t))
         .map(|t| TableSummary {
-            name: t.name.clone(),
-            label: t.label.clone(),
-            primary_key: t.primary_key.clone(),
-            source: t.source,
             row_estimate: estimates.get(&t.name).copied(),
             column_count: t.columns.len(),
+            name: t.name,
+            label: t.label,
+            primary_key: t.primary_key,
+            source: t.source,
         })
         .collect();
     Ok(Json(TableList { tables }))
@@ -66,6 +75,11 @@ pub(crate) async fn list_tables(State(state): State<AppState>) -> Result<Json<Ta
 #[utoipa::path(get, path = "/api/v1/tables/{table}", tag = "tables",
     params(("table" = String, Path, description = "table name")),
     responses((status = 200, body = Table), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn table_schema(State(state): State<AppState>, Path(table): Path<String>) -> Result<Json<Table>> {
-    Ok(Json(state.table(&table).await?))
+pub(crate) async fn table_schema(
+    State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
+    Path(table): Path<String>,
+) -> Result<Json<Table>> {
+    let table = state.table_for(&table, &access).await?;
+    access.shape(&table).map(Json).ok_or_else(|| Error::NotFound(format!("no table named {:?}", table.name)))
 }

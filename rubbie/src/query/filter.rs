@@ -12,21 +12,41 @@ use crate::db::json_row::quote_ident;
 use crate::db::schema::{Column, Schema, Table};
 use crate::db::values::bind;
 use crate::error::{Error, Result};
+use crate::permissions::{Access, Operation};
 
 /// The operators of the where language.
 pub(crate) const OPERATORS: &[&str] =
     &["_eq", "_neq", "_gt", "_gte", "_lt", "_lte", "_in", "_nin", "_like", "_nlike", "_ilike", "_nilike", "_is_null"];
 
-/// Compiles a where expression over `table` (referred to by its own name in the query).
+/// Compiles a trusted where expression (a permission rule) over `table` (referred to by its
+/// own name in the query).
 pub(crate) fn compile(backend: Backend, schema: &Schema, table: &Table, expr: &Json) -> Result<Condition> {
-    let mut ctx = Ctx { backend, schema, aliases: 0 };
+    let mut ctx = Ctx { backend, schema, aliases: 0, access: None, depth: 0 };
     ctx.object(table, &table.name, expr, "where")
 }
+
+/// Compiles a request's filter under the requester's access: only readable columns, and a
+/// relation only into tables the role may select, whose row filter then applies inside too.
+pub(crate) fn compile_for(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    expr: &Json,
+    access: &Access,
+) -> Result<Condition> {
+    let mut ctx = Ctx { backend, schema, aliases: 0, access: Some(access), depth: 0 };
+    ctx.object(table, &table.name, expr, "where")
+}
+
+/// Relations nest at most this deep (permission filters may point at each other).
+const MAX_DEPTH: usize = 8;
 
 struct Ctx<'a> {
     backend: Backend,
     schema: &'a Schema,
     aliases: usize,
+    access: Option<&'a Access>,
+    depth: usize,
 }
 
 fn bad(path: &str, message: impl std::fmt::Display) -> Error {
@@ -63,8 +83,22 @@ impl<'a> Ctx<'a> {
                 }
                 "_not" => self.object(table, alias, value, &here)?.not(),
                 _ => match table.column(key) {
-                    Some(column) => self.column(alias, column, value, &here)?,
-                    None => match self.relation(table, key) {
+                    Some(column) => {
+                        if let Some(access) = self.access
+                            && !access.to(table, Operation::Select)?.allows(key)
+                        {
+                            return Err(Error::Forbidden(format!(
+                                "{here}: column {key} of {} is not readable",
+                                table.name
+                            )));
+                        }
+                        self.column(alias, column, value, &here)?
+                    }
+                    // A relation into a table the role cannot see reads as unknown: no leak.
+                    None => match self
+                        .relation(table, key)
+                        .filter(|rel| self.access.is_none_or(|a| a.can_see(&rel.table.name)))
+                    {
                         Some(rel) => self.exists(alias, rel, value, &here)?,
                         None => {
                             return Err(bad(
@@ -99,6 +133,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn exists(&mut self, alias: &str, rel: Relation<'a>, value: &Json, path: &str) -> Result<Condition> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(bad(path, format!("relations nest deeper than {MAX_DEPTH}")));
+        }
         self.aliases += 1;
         // An alias no user table is likely to be called.
         let inner = format!("__rubbie_rel{}", self.aliases);
@@ -108,6 +146,16 @@ impl<'a> Ctx<'a> {
             sub.and_where(Expr::col((inner.clone(), theirs.clone())).equals((alias.to_owned(), ours.clone())));
         }
         sub.cond_where(self.object(rel.table, &inner, value, path)?);
+        if let Some(access) = self.access
+            && let Some(rule_filter) = access.to(rel.table, Operation::Select)?.filter
+        {
+            // The related table's own row filter is trusted text: compiled without access checks.
+            let user_access = self.access.take();
+            let rule = self.object(rel.table, &inner, &rule_filter, path);
+            self.access = user_access;
+            sub.cond_where(rule?);
+        }
+        self.depth -= 1;
         Ok(Condition::all().add(Expr::exists(sub)))
     }
 

@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 pub(crate) struct SortKey {
     pub column: String,
     pub descending: bool,
+    /// Added for stable pages, not asked for (dropped for roles that may not read it).
+    pub tie_breaker: bool,
 }
 
 /// Parses `order_by` and completes it with the primary key (or every column when there is none).
@@ -25,7 +27,7 @@ pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> 
         if keys.iter().any(|k| k.column == name) {
             return Err(Error::BadRequest(format!("order_by: column {name:?} given twice")));
         }
-        keys.push(SortKey { column: name.to_owned(), descending });
+        keys.push(SortKey { column: name.to_owned(), descending, tie_breaker: false });
     }
     let tie_breakers: Vec<&str> = if table.primary_key.is_empty() {
         table.columns.iter().map(|c| c.name.as_str()).collect()
@@ -34,7 +36,7 @@ pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> 
     };
     for column in tie_breakers {
         if !keys.iter().any(|k| k.column == column) {
-            keys.push(SortKey { column: column.to_owned(), descending: false });
+            keys.push(SortKey { column: column.to_owned(), descending: false, tie_breaker: true });
         }
     }
     Ok(keys)

@@ -6,12 +6,13 @@ use serde_json::Value as Json;
 use serde_json::value::RawValue;
 
 use super::order::SortKey;
-use crate::db::exec::Executor;
+use crate::db::exec::{Executor, Tx};
 use crate::db::json_row::{fixup_row, json_array, needs_fixup, row_json_sql};
 use crate::db::schema::{Column, ColumnKind, Schema, Table};
 use crate::db::values::bind;
 use crate::db::{Backend, Database, introspect};
 use crate::error::{Error, FieldErrors, Result};
+use crate::permissions::{Access, Operation, TableAccess};
 
 /// How the total of a listing is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,28 +47,70 @@ pub(crate) struct Page {
     pub next_cursor: Option<String>,
 }
 
-fn projection<'t>(table: &'t Table, names: Option<&[String]>) -> Result<Vec<&'t Column>> {
+/// The columns to return: the requested ones (each must be readable) or every readable one.
+fn projection<'t>(table: &'t Table, names: Option<&[String]>, read: &TableAccess) -> Result<Vec<&'t Column>> {
     match names {
-        None => Ok(table.columns.iter().collect()),
+        None => Ok(table.columns.iter().filter(|c| read.allows(&c.name)).collect()),
         Some(names) => names
             .iter()
             .map(|n| {
-                table
+                let column = table
                     .column(n)
-                    .ok_or_else(|| Error::BadRequest(format!("columns: unknown column {n:?} in {}", table.name)))
+                    .ok_or_else(|| Error::BadRequest(format!("columns: unknown column {n:?} in {}", table.name)))?;
+                if !read.allows(n) {
+                    return Err(not_readable(table, n));
+                }
+                Ok(column)
             })
             .collect(),
     }
+}
+
+fn not_readable(table: &Table, column: &str) -> Error {
+    Error::Forbidden(format!("column {column} of {} is not readable", table.name))
+}
+
+/// The user's filter (checked against the access) and the role's row filter, combined.
+fn combined_filter(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    user: Option<&Json>,
+    access: &Access,
+    rule: &TableAccess,
+) -> Result<Option<Condition>> {
+    let mut all = Condition::all();
+    let mut any = false;
+    if let Some(expr) = user {
+        all = all.add(super::filter::compile_for(backend, schema, table, expr, access)?);
+        any = true;
+    }
+    if let Some(expr) = &rule.filter {
+        all = all.add(super::filter::compile(backend, schema, table, expr)?);
+        any = true;
+    }
+    Ok(any.then_some(all))
 }
 
 fn select_rows(backend: Backend, table: &Table, columns: &[&Column]) -> SelectStatement {
     Query::select().expr(Expr::cust(row_json_sql(backend, &table.name, columns))).from(table.name.clone()).to_owned()
 }
 
-/// Lists rows with filter, sort, pagination and count.
-pub(crate) async fn list(db: &Database, schema: &Schema, table: &Table, q: ListQuery) -> Result<Page> {
+/// Lists rows with filter, sort, pagination and count, within what `access` may read.
+pub(crate) async fn list(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    mut q: ListQuery,
+    access: &Access,
+) -> Result<Page> {
     let backend = db.backend();
-    let mut columns = projection(table, q.columns.as_deref())?;
+    let read = access.to(table, Operation::Select)?;
+    if let Some(key) = q.order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
+        return Err(not_readable(table, &key.column));
+    }
+    q.order.retain(|k| read.allows(&k.column));
+    let mut columns = projection(table, q.columns.as_deref(), &read)?;
     // The cursor is read from the last row: sort columns left out by `columns` are fetched too
     // and removed again below.
     let extra: Vec<&Column> = q
@@ -77,11 +120,8 @@ pub(crate) async fn list(db: &Database, schema: &Schema, table: &Table, q: ListQ
         .filter(|c| !columns.iter().any(|p| p.name == c.name))
         .collect();
     columns.extend(extra.iter().copied());
-    let filter = match &q.filter {
-        Some(expr) => Some(super::filter::compile(backend, schema, table, expr)?),
-        None => None,
-    };
-    let keyset = keyset_allowed(backend, table, &q.order);
+    let filter = combined_filter(backend, schema, table, q.filter.as_ref(), access, &read)?;
+    let keyset = keyset_allowed(backend, table, &q.order) && read.limit.is_none();
     let mut query = select_rows(backend, table, &columns);
     if let Some(cond) = &filter {
         query.cond_where(cond.clone());
@@ -98,11 +138,20 @@ pub(crate) async fn list(db: &Database, schema: &Schema, table: &Table, q: ListQ
         let order = if key.descending { Order::Desc } else { Order::Asc };
         query.order_by((table.name.clone(), key.column.clone()), order);
     }
-    query.limit(q.limit);
-    if q.after.is_none() && q.offset > 0 {
-        query.offset(q.offset);
-    }
-    let mut rows = db.pooled().fetch_texts(&query).await?;
+    // A role's row cap bounds the whole result, not each page.
+    let (offset, limit) = match read.limit {
+        Some(cap) => (Ord::min(q.offset, cap), Ord::min(q.limit, cap.saturating_sub(q.offset))),
+        None => (q.offset, q.limit),
+    };
+    let mut rows = if limit == 0 {
+        Vec::new()
+    } else {
+        query.limit(limit);
+        if q.after.is_none() && offset > 0 {
+            query.offset(offset);
+        }
+        db.pooled().fetch_texts(&query).await?
+    };
     if needs_fixup(backend, &columns) {
         rows = rows.iter().map(|r| fixup_row(r, &columns)).collect::<Result<_>>()?;
     }
@@ -114,6 +163,10 @@ pub(crate) async fn list(db: &Database, schema: &Schema, table: &Table, q: ListQ
         rows = rows.iter().map(|r| without_columns(r, &extra)).collect::<Result<_>>()?;
     }
     let (count, count_kind) = count(db, table, filter, q.count).await?;
+    let count = match (count, read.limit) {
+        (Some(n), Some(cap)) => Some(Ord::min(n, cap as i64)),
+        (n, _) => n,
+    };
     Ok(Page { rows: json_array(rows)?, count, count_kind, next_cursor })
 }
 
@@ -209,12 +262,12 @@ async fn fetch_row(
     tx: &mut impl Executor,
     backend: Backend,
     table: &Table,
-    key: &[(String, Json)],
+    columns: &[&Column],
+    cond: Condition,
 ) -> Result<Option<String>> {
-    let columns: Vec<&Column> = table.columns.iter().collect();
-    let query = select_rows(backend, table, &columns).cond_where(pk_condition(backend, table, key)?).to_owned();
+    let query = select_rows(backend, table, columns).cond_where(cond).to_owned();
     let row = tx.fetch_text(&query).await?;
-    row.map(|r| finish_row(backend, &columns, r)).transpose()
+    row.map(|r| finish_row(backend, columns, r)).transpose()
 }
 
 fn finish_row(backend: Backend, columns: &[&Column], row: String) -> Result<String> {
@@ -227,29 +280,69 @@ fn returning_row(backend: Backend, table: &Table) -> sea_query::ReturningClause 
     Query::returning().expr(Expr::cust(row_json_sql(backend, &table.name, &columns)))
 }
 
-/// One row by primary key, as JSON text.
-pub(crate) async fn get(db: &Database, table: &Table, segment: &str) -> Result<String> {
+/// `pk = key AND <row filter>`: one row, if the rule lets the role reach it.
+fn row_condition(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    key: &[(String, Json)],
+    rule: &TableAccess,
+) -> Result<Condition> {
+    let mut cond = pk_condition(backend, table, key)?;
+    if let Some(filter) = &rule.filter {
+        cond = cond.add(super::filter::compile(backend, schema, table, filter)?);
+    }
+    Ok(cond)
+}
+
+/// One row by primary key, as JSON text, within what `access` may read.
+pub(crate) async fn get(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    segment: &str,
+    access: &Access,
+) -> Result<String> {
+    let backend = db.backend();
+    let read = access.to(table, Operation::Select)?;
     let key = super::pk::parse(table, segment)?;
-    fetch_row(&mut db.pooled(), db.backend(), table, &key).await?.ok_or_else(|| not_found(table, segment))
+    let columns: Vec<&Column> = table.columns.iter().filter(|c| read.allows(&c.name)).collect();
+    let cond = row_condition(backend, schema, table, &key, &read)?;
+    fetch_row(&mut db.pooled(), backend, table, &columns, cond).await?.ok_or_else(|| not_found(table, segment))
 }
 
 fn not_found(table: &Table, segment: &str) -> Error {
     Error::NotFound(format!("no row {segment:?} in {}", table.name))
 }
 
-/// Checks a request body against the table: known, writable columns with values of the right
-/// type. On insert, a null for a column the database fills (identity, auto-increment) means
-/// "let the database choose" and is left out.
-fn writable_values(backend: Backend, table: &Table, body: &Json, inserting: bool) -> Result<Vec<(String, Expr)>> {
+/// Checks a request body against the table and the rule: known, writable columns the rule
+/// covers, values of the right type; then the rule's presets, which the body may not set. On
+/// insert, a null for a column the database fills (identity, auto-increment) means "let the
+/// database choose" and is left out.
+fn writable_values(
+    backend: Backend,
+    table: &Table,
+    body: &Json,
+    inserting: bool,
+    rule: &TableAccess,
+) -> Result<Vec<(String, Expr)>> {
     let Json::Object(map) = body else {
         return Err(Error::BadRequest("body: expected a JSON object of column values".into()));
     };
+    if let Some(name) = map.keys().find(|k| table.column(k).is_some() && !rule.allows(k)) {
+        return Err(Error::Forbidden(format!("column {name} of {} is not writable", table.name)));
+    }
+    if let Some((name, _)) = rule.presets.iter().find(|(k, _)| map.contains_key(k)) {
+        return Err(Error::Forbidden(format!("column {name} of {} is set by a preset", table.name)));
+    }
     let mut fields = FieldErrors::new();
     let mut values = Vec::new();
-    for (name, value) in map {
+    let given = map.iter().map(|(k, v)| (k, v, false));
+    let presets = rule.presets.iter().map(|(k, v)| (k, v, true));
+    for (name, value, preset) in given.chain(presets) {
         let problem = match table.column(name) {
             None => Some(format!("unknown column of {}", table.name)),
-            Some(c) if c.readonly => Some("is read-only".to_owned()),
+            Some(c) if c.readonly && !preset => Some("is read-only".to_owned()),
             Some(c) if value.is_null() && c.auto_increment && inserting => None,
             Some(c) if value.is_null() && !c.nullable => Some("must not be null".to_owned()),
             Some(c) => match bind(backend, c, value) {
@@ -287,10 +380,62 @@ fn name_foreign_keys(err: Error, table: &Table, body: &Json) -> Error {
     }
 }
 
+/// The primary key values of a row given as JSON text.
+fn key_of(table: &Table, row: &str) -> Result<Vec<(String, Json)>> {
+    let map: serde_json::Map<String, Json> = serde_json::from_str(row).map_err(Error::internal)?;
+    Ok(table.primary_key.iter().map(|c| (c.clone(), map.get(c).cloned().unwrap_or(Json::Null))).collect())
+}
+
+/// After a write: the rule's check must hold for the written row (else 403 and the caller's
+/// transaction is dropped), and the answer shows only what the role may read.
+async fn checked_answer(
+    tx: &mut Tx,
+    schema: &Schema,
+    table: &Table,
+    access: &Access,
+    rule: &TableAccess,
+    key: &[(String, Json)],
+    row: String,
+) -> Result<String> {
+    let backend = tx.backend();
+    if let Some(check) = &rule.check {
+        if table.primary_key.is_empty() {
+            return Err(Error::BadRequest(format!("{} has no primary key: its check cannot be verified", table.name)));
+        }
+        let cond = pk_condition(backend, table, key)?.add(super::filter::compile(backend, schema, table, check)?);
+        let query = Query::select().expr(Expr::cust("COUNT(*)")).from(table.name.clone()).cond_where(cond).to_owned();
+        if tx.fetch_integers(&query).await?.first().copied().unwrap_or(0) == 0 {
+            return Err(Error::Forbidden(format!(
+                "the row does not satisfy role {}'s check on {}",
+                access.role(),
+                table.name
+            )));
+        }
+    }
+    if matches!(access, Access::Admin) {
+        return Ok(row);
+    }
+    // Only what the role could read: its select columns (or just the key without select).
+    let readable = access.maybe(table, Operation::Select);
+    let mut map: serde_json::Map<String, Json> = serde_json::from_str(&row).map_err(Error::internal)?;
+    map.retain(|k, _| match &readable {
+        Some(read) => read.allows(k),
+        None => table.primary_key.contains(k),
+    });
+    serde_json::to_string(&map).map_err(Error::internal)
+}
+
 /// Inserts one row and returns it as stored (defaults and generated keys included).
-pub(crate) async fn insert(db: &Database, table: &Table, body: &Json) -> Result<String> {
+pub(crate) async fn insert(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    body: &Json,
+    access: &Access,
+) -> Result<String> {
     let backend = db.backend();
-    let values = writable_values(backend, table, body, true)?;
+    let rule = access.to(table, Operation::Insert)?;
+    let values = writable_values(backend, table, body, true, &rule)?;
     let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
     if values.is_empty() {
         insert.or_default_values();
@@ -299,79 +444,110 @@ pub(crate) async fn insert(db: &Database, table: &Table, body: &Json) -> Result<
         insert.values(values.into_iter().map(|(_, e)| e)).map_err(Error::internal)?;
     }
     let columns: Vec<&Column> = table.columns.iter().collect();
-    if backend != Backend::Mysql {
-        insert.returning(returning_row(backend, table));
-        let row = db.pooled().fetch_text(&insert).await.map_err(|e| name_foreign_keys(e, table, body))?;
-        return finish_row(backend, &columns, row.ok_or_else(|| Error::internal("INSERT returned no row"))?);
-    }
-    // MySQL has no RETURNING: insert and read back by key in one transaction.
-    let given: Option<Vec<(String, Json)>> = table
-        .primary_key
-        .iter()
-        .map(|c| body.get(c).filter(|v| !v.is_null()).map(|v| (c.clone(), v.clone())))
-        .collect();
-    let auto_key =
-        table.primary_key.len() == 1 && table.column(&table.primary_key[0]).is_some_and(|c| c.auto_increment);
-    if table.primary_key.is_empty() || (given.is_none() && !auto_key) {
-        return Err(Error::BadRequest(format!(
-            "{}: give every primary key column ({}) so the stored row can be read back",
-            table.name,
-            table.primary_key.join(", ")
-        )));
-    }
     let mut tx = db.begin().await?;
-    let done = tx.execute(&insert).await.map_err(|e| name_foreign_keys(e, table, body))?;
-    let key = match (given, done.last_insert_id) {
-        (Some(key), _) => key,
-        (None, Some(id)) => vec![(table.primary_key[0].clone(), Json::from(id))],
-        (None, None) => return Err(Error::internal("no auto-increment id after INSERT")),
+    let (key, row) = if backend != Backend::Mysql {
+        insert.returning(returning_row(backend, table));
+        let row = tx.fetch_text(&insert).await.map_err(|e| name_foreign_keys(e, table, body))?;
+        let row = finish_row(backend, &columns, row.ok_or_else(|| Error::internal("INSERT returned no row"))?)?;
+        (key_of(table, &row)?, row)
+    } else {
+        // MySQL has no RETURNING: insert and read back by key in the same transaction.
+        let given: Option<Vec<(String, Json)>> = table
+            .primary_key
+            .iter()
+            .map(|c| body.get(c).or_else(|| rule.presets.iter().find(|(k, _)| k == c).map(|(_, v)| v)))
+            .map(|v| v.filter(|v| !v.is_null()).cloned())
+            .zip(table.primary_key.iter())
+            .map(|(v, c)| v.map(|v| (c.clone(), v)))
+            .collect();
+        let auto_key =
+            table.primary_key.len() == 1 && table.column(&table.primary_key[0]).is_some_and(|c| c.auto_increment);
+        if table.primary_key.is_empty() || (given.is_none() && !auto_key) {
+            return Err(Error::BadRequest(format!(
+                "{}: give every primary key column ({}) so the stored row can be read back",
+                table.name,
+                table.primary_key.join(", ")
+            )));
+        }
+        let done = tx.execute(&insert).await.map_err(|e| name_foreign_keys(e, table, body))?;
+        let key = match (given, done.last_insert_id) {
+            (Some(key), _) => key,
+            (None, Some(id)) => vec![(table.primary_key[0].clone(), Json::from(id))],
+            (None, None) => return Err(Error::internal("no auto-increment id after INSERT")),
+        };
+        let cond = pk_condition(backend, table, &key)?;
+        let row = fetch_row(&mut tx, backend, table, &columns, cond)
+            .await?
+            .ok_or_else(|| Error::internal("inserted row not found"))?;
+        (key, row)
     };
-    let row =
-        fetch_row(&mut tx, backend, table, &key).await?.ok_or_else(|| Error::internal("inserted row not found"))?;
+    let answer = checked_answer(&mut tx, schema, table, access, &rule, &key, row).await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(answer)
 }
 
-/// Updates the given columns of one row; returns the row as stored.
-pub(crate) async fn update(db: &Database, table: &Table, segment: &str, body: &Json) -> Result<String> {
+/// Updates the given columns of one row (if the role's filter reaches it); returns the row as
+/// stored.
+pub(crate) async fn update(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    segment: &str,
+    body: &Json,
+    access: &Access,
+) -> Result<String> {
     let backend = db.backend();
+    let rule = access.to(table, Operation::Update)?;
     let key = super::pk::parse(table, segment)?;
-    let values = writable_values(backend, table, body, false)?;
+    let values = writable_values(backend, table, body, false, &rule)?;
     if values.is_empty() {
         return Err(Error::BadRequest("body: give at least one column to change".into()));
     }
-    let mut update = Query::update()
-        .table(table.name.clone())
-        .values(values)
-        .cond_where(pk_condition(backend, table, &key)?)
-        .to_owned();
+    let cond = row_condition(backend, schema, table, &key, &rule)?;
+    let mut update = Query::update().table(table.name.clone()).values(values).cond_where(cond.clone()).to_owned();
     let columns: Vec<&Column> = table.columns.iter().collect();
-    if backend != Backend::Mysql {
-        update.returning(returning_row(backend, table));
-        let row = db.pooled().fetch_text(&update).await.map_err(|e| name_foreign_keys(e, table, body))?;
-        return finish_row(backend, &columns, row.ok_or_else(|| not_found(table, segment))?);
-    }
-    // MySQL counts only rows whose values changed, so existence is checked by reading.
+    // The key itself may change.
+    let new_key: Vec<(String, Json)> = key
+        .iter()
+        .map(|(c, v)| {
+            let preset = rule.presets.iter().find(|(k, _)| k == c).map(|(_, v)| v);
+            (c.clone(), body.get(c).or(preset).cloned().unwrap_or_else(|| v.clone()))
+        })
+        .collect();
     let mut tx = db.begin().await?;
-    if fetch_row(&mut tx, backend, table, &key).await?.is_none() {
-        return Err(not_found(table, segment));
-    }
-    tx.execute(&update).await.map_err(|e| name_foreign_keys(e, table, body))?;
-    // The key itself may have changed.
-    let new_key: Vec<(String, Json)> =
-        key.into_iter().map(|(c, v)| (c.clone(), body.get(&c).cloned().unwrap_or(v))).collect();
-    let row =
-        fetch_row(&mut tx, backend, table, &new_key).await?.ok_or_else(|| Error::internal("updated row not found"))?;
+    let row = if backend != Backend::Mysql {
+        update.returning(returning_row(backend, table));
+        let row = tx.fetch_text(&update).await.map_err(|e| name_foreign_keys(e, table, body))?;
+        finish_row(backend, &columns, row.ok_or_else(|| not_found(table, segment))?)?
+    } else {
+        // MySQL counts only rows whose values changed, so existence is checked by reading.
+        if fetch_row(&mut tx, backend, table, &columns, cond).await?.is_none() {
+            return Err(not_found(table, segment));
+        }
+        tx.execute(&update).await.map_err(|e| name_foreign_keys(e, table, body))?;
+        let cond = pk_condition(backend, table, &new_key)?;
+        fetch_row(&mut tx, backend, table, &columns, cond)
+            .await?
+            .ok_or_else(|| Error::internal("updated row not found"))?
+    };
+    let answer = checked_answer(&mut tx, schema, table, access, &rule, &new_key, row).await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(answer)
 }
 
-/// Deletes one row.
-pub(crate) async fn delete(db: &Database, table: &Table, segment: &str) -> Result<()> {
+/// Deletes one row (if the role's filter reaches it).
+pub(crate) async fn delete(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    segment: &str,
+    access: &Access,
+) -> Result<()> {
     let backend = db.backend();
+    let rule = access.to(table, Operation::Delete)?;
     let key = super::pk::parse(table, segment)?;
-    let delete =
-        Query::delete().from_table(table.name.clone()).cond_where(pk_condition(backend, table, &key)?).to_owned();
+    let cond = row_condition(backend, schema, table, &key, &rule)?;
+    let delete = Query::delete().from_table(table.name.clone()).cond_where(cond).to_owned();
     let done = db.pooled().execute(&delete).await.map_err(|e| e.with_columns(&table.column_names()))?;
     if done.rows_affected == 0 {
         return Err(not_found(table, segment));

@@ -1,0 +1,171 @@
+//! rubbie's users: list, create, disable, reset password, assign a role. At least one active
+//! admin always remains.
+
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{now, password};
+use crate::db::Database;
+use crate::db::exec::Executor;
+use crate::db::internal::{Field, fetch_all, fetch_one};
+use crate::error::{Error, Result};
+use crate::permissions::{ADMIN_ROLE, store as roles};
+
+/// A user as listed (never with the password hash).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Role name.
+    pub role: String,
+    /// Disabled users cannot sign in, and their sessions and tokens stop working.
+    pub active: bool,
+    /// Created, Unix seconds.
+    pub created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    id: i64,
+    username: String,
+    role: String,
+    active: i64,
+    created_at: i64,
+}
+
+const FIELDS: [Field<'static>; 5] = [
+    ("id", "rubbie_users", "id"),
+    ("username", "rubbie_users", "username"),
+    ("role", "rubbie_users", "role"),
+    ("active", "rubbie_users", "active"),
+    ("created_at", "rubbie_users", "created_at"),
+];
+
+impl From<Row> for User {
+    fn from(r: Row) -> Self {
+        User { id: r.id, username: r.username, role: r.role, active: r.active != 0, created_at: r.created_at }
+    }
+}
+
+/// What may change on a user.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct UserChange {
+    /// New role.
+    pub role: Option<String>,
+    /// Enable or disable.
+    pub active: Option<bool>,
+    /// New password (at least 8 characters).
+    pub password: Option<String>,
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        return Err(Error::field("password", "must be at least 8 characters"));
+    }
+    Ok(())
+}
+
+async fn check_role(db: &Database, role: &str) -> Result<()> {
+    if !roles::role_exists(db, role).await? {
+        return Err(Error::field("role", format!("no role named {role:?}")));
+    }
+    Ok(())
+}
+
+pub(crate) async fn list(db: &Database) -> Result<Vec<User>> {
+    let rows: Vec<Row> =
+        fetch_all(db, &FIELDS, Query::select().from("rubbie_users").order_by("id", Order::Asc).to_owned()).await?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
+pub(crate) async fn get(db: &Database, id: i64) -> Result<User> {
+    let row: Option<Row> =
+        fetch_one(db, &FIELDS, Query::select().from("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned())
+            .await?;
+    row.map(User::from).ok_or_else(|| Error::NotFound(format!("no user {id}")))
+}
+
+pub(crate) async fn create(db: &Database, username: &str, password: &str, role: &str) -> Result<User> {
+    let username = username.trim();
+    if username.is_empty() || username.len() > 190 {
+        return Err(Error::field("username", "must be 1 to 190 characters"));
+    }
+    check_password(password)?;
+    check_role(db, role).await?;
+    let hash = password::hash(password)?;
+    let insert = Query::insert()
+        .into_table("rubbie_users")
+        .columns(["username", "password_hash", "role", "active", "created_at"])
+        .values_panic([username.into(), hash.into(), role.into(), 1i64.into(), now().into()])
+        .to_owned();
+    db.pooled().execute(&insert).await.map_err(|e| e.with_columns(&["username"]))?;
+    let row: Option<Row> = fetch_one(
+        db,
+        &FIELDS,
+        Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned(),
+    )
+    .await?;
+    row.map(User::from).ok_or_else(|| Error::internal("created user not found"))
+}
+
+/// How many active admins there are besides `except`.
+async fn other_active_admins(db: &Database, except: i64) -> Result<i64> {
+    let query = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from("rubbie_users")
+        .and_where(Expr::col("role").eq(ADMIN_ROLE))
+        .and_where(Expr::col("active").eq(1))
+        .and_where(Expr::col("id").ne(except))
+        .to_owned();
+    Ok(db.pooled().fetch_integers(&query).await?.first().copied().unwrap_or(0))
+}
+
+fn last_admin() -> Error {
+    Error::Conflict { message: "at least one active admin must remain".into(), fields: Default::default() }
+}
+
+pub(crate) async fn update(db: &Database, id: i64, change: UserChange) -> Result<User> {
+    let user = get(db, id).await?;
+    if let Some(role) = &change.role {
+        check_role(db, role).await?;
+    }
+    if let Some(password) = &change.password {
+        check_password(password)?;
+    }
+    let stays_admin =
+        change.role.as_deref().unwrap_or(&user.role) == ADMIN_ROLE && change.active.unwrap_or(user.active);
+    if user.role == ADMIN_ROLE && user.active && !stays_admin && other_active_admins(db, id).await? == 0 {
+        return Err(last_admin());
+    }
+    let mut update = Query::update().table("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned();
+    if let Some(role) = change.role {
+        update.value("role", role);
+    }
+    if let Some(active) = change.active {
+        update.value("active", i64::from(active));
+    }
+    if let Some(password) = change.password {
+        update.value("password_hash", password::hash(&password)?);
+    }
+    if !update.get_values().is_empty() {
+        db.pooled().execute(&update).await?;
+    }
+    get(db, id).await
+}
+
+pub(crate) async fn delete(db: &Database, id: i64) -> Result<()> {
+    let user = get(db, id).await?;
+    if user.role == ADMIN_ROLE && user.active && other_active_admins(db, id).await? == 0 {
+        return Err(last_admin());
+    }
+    let mut tx = db.begin().await?;
+    // MySQL ignores inline REFERENCES ... ON DELETE CASCADE: remove what belongs to the user.
+    for table in ["rubbie_sessions", "rubbie_api_tokens", "rubbie_explorer_requests"] {
+        tx.execute(&Query::delete().from_table(table).and_where(Expr::col("user_id").eq(id)).to_owned()).await?;
+    }
+    tx.execute(&Query::delete().from_table("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned()).await?;
+    tx.commit().await
+}
