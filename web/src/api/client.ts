@@ -10,6 +10,11 @@ export function apiBaseUrl(): string {
   return new URL('.', document.baseURI).href.replace(/\/$/, '')
 }
 
+/** The mount point as a path prefix for origin-relative URLs: `/admin`, or `` when mounted at `/`. */
+export function mountPrefix(): string {
+  return new URL(document.baseURI).pathname.replace(/\/+$/, '')
+}
+
 interface Hooks {
   /** Current CSRF token (from login / me), sent on unsafe methods. */
   csrfToken: () => string | null

@@ -124,6 +124,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/explorer/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's request history, newest first. */
+        get: operations["list_history"];
+        put?: never;
+        /** Records a sent request in the history (credentials in headers are dropped). */
+        post: operations["add_history"];
+        /** Clears the user's history. */
+        delete: operations["clear_history"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/saved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's saved requests, newest first. */
+        get: operations["list_saved"];
+        put?: never;
+        /** Saves a request under a name. */
+        post: operations["save_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/saved/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a saved request. */
+        delete: operations["delete_saved"];
+        options?: never;
+        head?: never;
+        /** Renames or changes a saved request. */
+        patch: operations["update_saved"];
+        trace?: never;
+    };
+    "/api/v1/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the feature flags. */
+        get: operations["list_flags"];
+        put?: never;
+        /** Creates a feature flag. */
+        post: operations["create_flag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a flag. */
+        delete: operations["delete_flag"];
+        options?: never;
+        head?: never;
+        /** Turns a flag on or off, or changes its description. */
+        patch: operations["update_flag"];
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -133,6 +224,162 @@ export interface paths {
         };
         /** Liveness and database reachability. */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The permission matrix. */
+        get: operations["list_permissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permissions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every role and rule as one JSON document. */
+        get: operations["export_permissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permissions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces every role and rule with the document's (all or nothing). */
+        post: operations["import_permissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permissions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The rows a role would see with a draft select rule on one table. */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permissions/{role}/{table}/{operation}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Creates or replaces one rule. */
+        put: operations["set_permission"];
+        post?: never;
+        /** Removes one rule. */
+        delete: operations["delete_permission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists roles. */
+        get: operations["list_roles"];
+        put?: never;
+        /** Creates a role. */
+        post: operations["create_role"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a role and its rules (refused while users have it). */
+        delete: operations["delete_role"];
+        options?: never;
+        head?: never;
+        /** Renames or describes a role. */
+        patch: operations["update_role"];
+        trace?: never;
+    };
+    "/api/v1/settings/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** rubbie's effective configuration and the host's settings, secrets redacted. */
+        get: operations["config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions, database, pool and uptime. */
+        get: operations["server"];
         put?: never;
         post?: never;
         delete?: never;
@@ -212,10 +459,51 @@ export interface paths {
         patch: operations["update_row"];
         trace?: never;
     };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists users. */
+        get: operations["list_users"];
+        put?: never;
+        /** Creates a user. */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a user (with their sessions, tokens and explorer history). */
+        delete: operations["delete_user"];
+        options?: never;
+        head?: never;
+        /** Changes a user's role, enables/disables it, or resets its password. */
+        patch: operations["update_user"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The `"*"` marker of [`Columns::All`].
+         * @enum {string}
+         */
+        AllColumns: "*";
         /** @description A personal API token as listed (never with its secret). */
         ApiToken: {
             /**
@@ -282,6 +570,15 @@ export interface components {
             /** @description Referenced table. */
             table: string;
         };
+        /** @description Which columns a rule covers. */
+        Columns: components["schemas"]["AllColumns"] | string[];
+        /** @description rubbie's effective configuration and the host's declared settings. */
+        ConfigOverview: {
+            /** @description Settings the host declared with `Config::setting` / `Config::secret_setting`. */
+            host: components["schemas"]["Setting"][];
+            /** @description rubbie's own settings. */
+            rubbie: components["schemas"]["Setting"][];
+        };
         /** @description A freshly created token with its secret, shown only this once. */
         CreatedToken: {
             /** @description Send as `Authorization: Bearer <secret>`. */
@@ -317,6 +614,34 @@ export interface components {
             /** @description Human-readable message. */
             message: string;
         };
+        /** @description A feature flag. */
+        Flag: {
+            /** @description What the flag switches. */
+            description?: string | null;
+            /** @description Whether it is on. */
+            enabled: boolean;
+            /** @description Unique name: 1–100 characters of `a-z 0-9 . _ -`. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Last change, Unix seconds.
+             */
+            updated_at: number;
+            /** @description Who made the last change. */
+            updated_by?: string | null;
+        };
+        /** @description All feature flags. */
+        FlagList: {
+            /** @description Flags by name. */
+            flags: components["schemas"]["Flag"][];
+        };
+        /** @description Changes to a flag; absent fields stay as they are, `"description": null` clears it. */
+        FlagUpdate: {
+            /** @description New description. */
+            description?: string | null;
+            /** @description On or off. */
+            enabled?: boolean | null;
+        };
         /** @description A foreign key (outgoing in `foreign_keys`, incoming in `referenced_by`). */
         ForeignKey: {
             /** @description Columns of the referencing table. */
@@ -339,6 +664,41 @@ export interface components {
             /** @description rubbie's version. */
             version: string;
         };
+        /** @description A request that was sent, for the history. */
+        HistoryEntry: {
+            /** @description Request body. */
+            body?: string | null;
+            /**
+             * Format: int64
+             * @description Response time in milliseconds.
+             */
+            duration_ms?: number | null;
+            /** @description Request headers (credentials are dropped before storing). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description HTTP method. */
+            method: string;
+            /**
+             * Format: int64
+             * @description Response size in bytes.
+             */
+            response_size?: number | null;
+            /**
+             * Format: int64
+             * @description Response status.
+             */
+            status?: number | null;
+            /** @description URL. */
+            url: string;
+        };
+        /** @description The host application's name and version, shown on the settings page. */
+        HostInfo: {
+            /** @description Application name. */
+            name: string;
+            /** @description Application version. */
+            version: string;
+        };
         /** @description An index. */
         Index: {
             /** @description Indexed columns, in order. */
@@ -355,10 +715,101 @@ export interface components {
             /** @description Login name. */
             username: string;
         };
+        /** @description A new flag. */
+        NewFlag: {
+            /** @description What it switches. */
+            description?: string | null;
+            /** @description Initial state (default off). */
+            enabled?: boolean;
+            /** @description 1–100 characters of `a-z 0-9 . _ -`. */
+            name: string;
+        };
+        /** @description A new role. */
+        NewRole: {
+            /** @description What it is for. */
+            description?: string | null;
+            /** @description 1–64 characters of `a-z 0-9 _ -`. */
+            name: string;
+        };
         /** @description A new token's name. */
         NewToken: {
             /** @description What the token is for. */
             name: string;
+        };
+        /** @description A new user. */
+        NewUser: {
+            /** @description Password (at least 8 characters). */
+            password: string;
+            /** @description Role name (`admin` or a created role). */
+            role: string;
+            /** @description Login name. */
+            username: string;
+        };
+        /**
+         * @description An operation a rule allows.
+         * @enum {string}
+         */
+        Operation: "select" | "insert" | "update" | "delete";
+        /** @description One cell of the permission matrix. */
+        Permission: {
+            /** @description Operation. */
+            operation: components["schemas"]["Operation"];
+            /** @description Role name. */
+            role: string;
+            /** @description The rule. */
+            rule: components["schemas"]["Rule"];
+            /** @description Table name. */
+            table: string;
+        };
+        /** @description Every rule, plus the tables and roles of the matrix. */
+        PermissionMatrix: {
+            /** @description The rules that exist. */
+            permissions: components["schemas"]["Permission"][];
+            /** @description Role names, `admin` first. */
+            roles: string[];
+            /** @description Table names. */
+            tables: string[];
+        };
+        /** @description Roles and permissions as one document (export/import). */
+        PermissionsDocument: {
+            /** @description Every rule. */
+            permissions: components["schemas"]["Permission"][];
+            /** @description Roles other than `admin`. */
+            roles: components["schemas"]["Role"][];
+            /**
+             * Format: int32
+             * @description Format version (1).
+             */
+            version: number;
+        };
+        /** @description Connection pool usage. */
+        PoolInfo: {
+            /** @description Open connections not in use. */
+            idle: number;
+            /**
+             * Format: int32
+             * @description The pool's limit.
+             */
+            max_connections: number;
+            /**
+             * Format: int32
+             * @description Open connections.
+             */
+            size: number;
+        };
+        /** @description A draft select rule to try. */
+        PreviewRequest: {
+            /**
+             * Format: int64
+             * @description Rows to show (default 20).
+             */
+            limit?: number | null;
+            /** @description The role whose other rules apply. */
+            role: string;
+            /** @description The draft select rule. */
+            rule: components["schemas"]["Rule"];
+            /** @description The table. */
+            table: string;
         };
         /** @description A product as the shop front shows it. */
         ProductCard: {
@@ -371,6 +822,32 @@ export interface components {
             name: string;
             /** @description Price as a decimal string. */
             price: string;
+        };
+        /** @description A list of kept requests, newest first. */
+        RequestList: {
+            /** @description The requests. */
+            requests: components["schemas"]["StoredRequest"][];
+        };
+        /** @description A role. */
+        Role: {
+            /** @description `true` for the built-in `admin` role, which bypasses every rule. */
+            builtin?: boolean;
+            /** @description What the role is for. */
+            description?: string | null;
+            /** @description Unique name: 1–64 characters of `a-z 0-9 _ -`. */
+            name: string;
+        };
+        /** @description Changes to a role. */
+        RoleChange: {
+            /** @description New description. */
+            description?: string | null;
+            /** @description New name (users and rules follow). */
+            name?: string | null;
+        };
+        /** @description All roles, `admin` first. */
+        RoleList: {
+            /** @description The roles. */
+            roles: components["schemas"]["Role"][];
         };
         /** @description One page of rows. */
         RowsPage: {
@@ -391,6 +868,84 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description One role's rule for one table and operation. */
+        Rule: {
+            /** @description What a written row must satisfy afterwards (insert, update). */
+            check?: Record<string, never> | null;
+            /** @description Columns the role may read (select) or write (insert, update). Default: all. */
+            columns?: components["schemas"]["Columns"];
+            /**
+             * @description Rows the rule applies to (select, update, delete), in the where language; session
+             *     variables `X-Rubbie-User-Id`, `X-Rubbie-Username`, `X-Rubbie-Role` are substituted.
+             */
+            filter?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description At most this many rows per select.
+             */
+            limit?: number | null;
+            /**
+             * @description Column values set on write that the role cannot override (fixed values or session
+             *     variables).
+             */
+            presets?: Record<string, never>;
+        };
+        /** @description A request to save under a name. */
+        SavedRequest: {
+            /** @description Request body. */
+            body?: string | null;
+            /** @description Request headers (credentials are dropped before storing). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description HTTP method. */
+            method: string;
+            /** @description Name shown in the list. */
+            name: string;
+            /** @description URL. */
+            url: string;
+        };
+        /** @description Changes to a saved request. */
+        SavedRequestUpdate: {
+            /** @description New body. */
+            body?: string | null;
+            /** @description New headers. */
+            headers?: {
+                [key: string]: string;
+            } | null;
+            /** @description New method. */
+            method?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New URL. */
+            url?: string | null;
+        };
+        /** @description What is running. */
+        ServerInfo: {
+            /** @description Database backend. */
+            backend: components["schemas"]["Backend"];
+            /** @description The database server's own version string. */
+            database_version: string;
+            host?: components["schemas"]["HostInfo"] | null;
+            /**
+             * Format: int64
+             * @description Version of rubbie's own tables.
+             */
+            internal_schema_version: number;
+            /** @description Of those, tables with a `#[derive(RubbieModel)]`. */
+            model_tables_count: number;
+            /** @description Connection pool usage. */
+            pool: components["schemas"]["PoolInfo"];
+            /** @description rubbie's version. */
+            rubbie_version: string;
+            /** @description Tables rubbie shows. */
+            tables_count: number;
+            /**
+             * Format: int64
+             * @description Seconds since this rubbie router was built.
+             */
+            uptime_seconds: number;
+        };
         /** @description The signed-in user and the CSRF token to send as `X-CSRF-Token` on unsafe requests. */
         SessionInfo: {
             /** @description CSRF token of the session (null when authenticated by API token). */
@@ -398,12 +953,68 @@ export interface components {
             /** @description The user. */
             user: components["schemas"]["CurrentUser"];
         };
+        /** @description One configuration entry; secret values arrive redacted. */
+        Setting: {
+            /** @description Name. */
+            key: string;
+            /** @description Whether the value is a secret (and so redacted). */
+            secret: boolean;
+            /** @description Value as it may be shown (null when unset). */
+            value?: string | null;
+        };
         /** @description Shop status. */
         ShopStatus: {
             /** @description Database backend in use. */
             backend: components["schemas"]["Backend"];
-            /** @description Always `open` while the server runs. */
+            /** @description `open`, or `maintenance` while the `shop.maintenance` feature flag is on. */
             shop: string;
+        };
+        /** @description A request kept by the explorer. */
+        StoredRequest: {
+            /** @description Request body. */
+            body?: string | null;
+            /**
+             * Format: int64
+             * @description Created, Unix seconds.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Response time in milliseconds (history).
+             */
+            duration_ms?: number | null;
+            /** @description Request headers (credentials removed). */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+            /** @description `history` or `saved`. */
+            kind: string;
+            /** @description HTTP method. */
+            method: string;
+            /** @description Name of a saved request. */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Response size in bytes (history).
+             */
+            response_size?: number | null;
+            /**
+             * Format: int64
+             * @description Response status (history).
+             */
+            status?: number | null;
+            /**
+             * Format: int64
+             * @description Last changed, Unix seconds.
+             */
+            updated_at: number;
+            /** @description URL (path and query, or absolute). */
+            url: string;
         };
         /** @description One table with everything rubbie knows about it. */
         Table: {
@@ -456,6 +1067,39 @@ export interface components {
         TokenList: {
             /** @description Tokens, oldest first. */
             tokens: components["schemas"]["ApiToken"][];
+        };
+        /** @description A user as listed (never with the password hash). */
+        User: {
+            /** @description Disabled users cannot sign in, and their sessions and tokens stop working. */
+            active: boolean;
+            /**
+             * Format: int64
+             * @description Created, Unix seconds.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+            /** @description Role name. */
+            role: string;
+            /** @description Login name. */
+            username: string;
+        };
+        /** @description What may change on a user. */
+        UserChange: {
+            /** @description Enable or disable. */
+            active?: boolean | null;
+            /** @description New password (at least 8 characters). */
+            password?: string | null;
+            /** @description New role. */
+            role?: string | null;
+        };
+        /** @description All users. */
+        UserList: {
+            /** @description Users by id. */
+            users: components["schemas"]["User"][];
         };
     };
     responses: never;
@@ -678,6 +1322,316 @@ export interface operations {
             };
         };
     };
+    list_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestList"];
+                };
+            };
+        };
+    };
+    add_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistoryEntry"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRequest"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_saved: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestList"];
+                };
+            };
+        };
+    };
+    save_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRequest"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_saved: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description saved request id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_saved: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description saved request id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedRequestUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRequest"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_flags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagList"];
+                };
+            };
+        };
+    };
+    create_flag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFlag"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flag"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_flag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description flag name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_flag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description flag name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flag"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -701,6 +1655,383 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_permissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionMatrix"];
+                };
+            };
+        };
+    };
+    export_permissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionsDocument"];
+                };
+            };
+        };
+    };
+    import_permissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermissionsDocument"];
+            };
+        };
+        responses: {
+            /** @description imported */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowsPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_permission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description role */
+                role: string;
+                /** @description table */
+                table: string;
+                /** @description select, insert, update or delete */
+                operation: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Permission"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_permission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description role */
+                role: string;
+                /** @description table */
+                table: string;
+                /** @description select, insert, update or delete */
+                operation: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+        };
+    };
+    create_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRole"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description role name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description role name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOverview"];
+                };
+            };
+        };
+    };
+    server: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerInfo"];
                 };
             };
         };
@@ -983,6 +2314,151 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUser"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,3 +16,14 @@ export type RowsQuery = NonNullable<paths['/api/v1/tables/{table}/rows']['get'][
 
 /** A row as the API sends it: column name → JSON value. */
 export type Row = Record<string, unknown>
+
+export type ExplorerRequest = SuccessResponseJSON<paths['/api/v1/explorer/history']['post']>
+export type NewHistoryEntry = NonNullable<paths['/api/v1/explorer/history']['post']['requestBody']>['content']['application/json']
+export type NewSavedRequest = NonNullable<paths['/api/v1/explorer/saved']['post']['requestBody']>['content']['application/json']
+export type SavedRequestPatch = NonNullable<paths['/api/v1/explorer/saved/{id}']['patch']['requestBody']>['content']['application/json']
+export type ServerInfo = SuccessResponseJSON<paths['/api/v1/settings/server']['get']>
+export type ConfigReport = SuccessResponseJSON<paths['/api/v1/settings/config']['get']>
+export type Setting = ConfigReport['rubbie'][number]
+export type Flag = SuccessResponseJSON<paths['/api/v1/flags/{name}']['patch']>
+export type NewFlag = NonNullable<paths['/api/v1/flags']['post']['requestBody']>['content']['application/json']
+export type FlagPatch = NonNullable<paths['/api/v1/flags/{name}']['patch']['requestBody']>['content']['application/json']

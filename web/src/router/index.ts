@@ -6,6 +6,10 @@ import HomeView from '@/views/HomeView.vue'
 import TableView from '@/views/tables/TableView.vue'
 import RowView from '@/views/tables/RowView.vue'
 import NotFoundView from '@/views/NotFoundView.vue'
+import SettingsView from '@/views/settings/SettingsView.vue'
+import ServerSection from '@/views/settings/ServerSection.vue'
+import ConfigSection from '@/views/settings/ConfigSection.vue'
+import FlagsSection from '@/views/settings/FlagsSection.vue'
 
 /** The mount point the server wrote into `<base href>` (e.g. `/admin/`). */
 export function mountPath(): string {
@@ -25,6 +29,18 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           { path: 'tables/:table', name: 'table', component: TableView, props: true },
           { path: 'tables/:table/new', name: 'row-new', component: RowView, props: true },
           { path: 'tables/:table/rows/:pk', name: 'row', component: RowView, props: true },
+          // The explorer (and CodeMirror behind it) is its own chunk.
+          { path: 'explorer', name: 'explorer', component: () => import('@/views/explorer/ExplorerView.vue') },
+          {
+            path: 'settings',
+            component: SettingsView,
+            children: [
+              { path: '', name: 'settings', redirect: { name: 'settings-server' } },
+              { path: 'server', name: 'settings-server', component: ServerSection, meta: { crumb: 'Server' } },
+              { path: 'config', name: 'settings-config', component: ConfigSection, meta: { crumb: 'Configuration' } },
+              { path: 'flags', name: 'settings-flags', component: FlagsSection, meta: { crumb: 'Feature flags' } },
+            ],
+          },
           { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView },
         ],
       },
