@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 use utoipa::openapi::Server;
 
-use crate::http::{auth, explorer, flags, health, permissions, rows, settings, tables, users};
+use crate::http::{auth, explorer, export, flags, health, permissions, rows, settings, tables, users};
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
@@ -13,7 +13,7 @@ use crate::http::{auth, explorer, flags, health, permissions, rows, settings, ta
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
         tables::list_tables, tables::table_schema,
-        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row,
+        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, export::export_rows,
         explorer::list_history, explorer::add_history, explorer::clear_history,
         explorer::list_saved, explorer::save_request, explorer::update_saved, explorer::delete_saved,
         flags::list_flags, flags::create_flag, flags::update_flag, flags::delete_flag,

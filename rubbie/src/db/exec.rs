@@ -222,6 +222,38 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Streams the first (text) column of every row, turned into `T` by `each`, into `out`, a
+    /// row at a time: memory stays flat however many rows there are, and a slow receiver slows
+    /// the query. Stops quietly when the receiver goes away.
+    pub(crate) async fn send_rows<T>(
+        &self,
+        stmt: &Stmt,
+        out: &tokio::sync::mpsc::Sender<T>,
+        mut each: impl FnMut(String) -> T,
+    ) -> Result<()> {
+        use futures_util::TryStreamExt;
+        let built = stmt.build_for(self.backend());
+        let (sql, values) = (AssertSqlSafe(built.sql), built.values);
+        macro_rules! pump {
+            ($pool:expr) => {{
+                let mut rows = sqlx::query_with(sql, values).fetch($pool);
+                while let Some(row) = rows.try_next().await? {
+                    if out.send(each(row.try_get::<String, _>(0)?)).await.is_err() {
+                        break;
+                    }
+                }
+            }};
+        }
+        match self {
+            Database::Sqlite(p) => pump!(p),
+            Database::Postgres(p) => pump!(p),
+            Database::Mysql(p) => pump!(p),
+        }
+        Ok(())
+    }
+}
+
 impl Tx {
     /// The backend this transaction runs on.
     pub(crate) fn backend(&self) -> Backend {

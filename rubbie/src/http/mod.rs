@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 mod docs;
 pub(crate) mod explorer;
+pub(crate) mod export;
 pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
@@ -31,6 +32,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(auth::router())
         .merge(tables::router())
         .merge(rows::router())
+        .merge(export::router())
         .merge(explorer::router())
         .merge(flags::router())
         .merge(settings::router())

@@ -134,10 +134,7 @@ pub(crate) async fn list(
         }
         query.cond_where(after_condition(backend, table, &q.order, cursor)?);
     }
-    for key in &q.order {
-        let order = if key.descending { Order::Desc } else { Order::Asc };
-        query.order_by((table.name.clone(), key.column.clone()), order);
-    }
+    order_by(&mut query, table, &q.order);
     // A role's row cap bounds the whole result, not each page.
     let (offset, limit) = match read.limit {
         Some(cap) => (Ord::min(q.offset, cap), Ord::min(q.limit, cap.saturating_sub(q.offset))),
@@ -168,6 +165,47 @@ pub(crate) async fn list(
         (n, _) => n,
     };
     Ok(Page { rows: json_array(rows)?, count, count_kind, next_cursor })
+}
+
+fn order_by(query: &mut SelectStatement, table: &Table, order: &[SortKey]) {
+    for key in order {
+        let direction = if key.descending { Order::Desc } else { Order::Asc };
+        query.order_by((table.name.clone(), key.column.clone()), direction);
+    }
+}
+
+/// What an export streams: the query, and the columns (in order) of every row.
+pub(crate) struct ExportQuery {
+    pub query: SelectStatement,
+    pub columns: Vec<Column>,
+}
+
+/// Every row matching the filter (within what `access` may read), in the given order, for a
+/// streamed export.
+pub(crate) fn export(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    filter: Option<&Json>,
+    mut order: Vec<SortKey>,
+    columns: Option<&[String]>,
+    access: &Access,
+) -> Result<ExportQuery> {
+    let read = access.to(table, Operation::Select)?;
+    if let Some(key) = order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
+        return Err(not_readable(table, &key.column));
+    }
+    order.retain(|k| read.allows(&k.column));
+    let columns = projection(table, columns, &read)?;
+    let mut query = select_rows(backend, table, &columns);
+    if let Some(cond) = combined_filter(backend, schema, table, filter, access, &read)? {
+        query.cond_where(cond);
+    }
+    order_by(&mut query, table, &order);
+    if let Some(cap) = read.limit {
+        query.limit(cap);
+    }
+    Ok(ExportQuery { query, columns: columns.into_iter().cloned().collect() })
 }
 
 fn without_columns(row: &str, columns: &[&Column]) -> Result<String> {
