@@ -398,3 +398,29 @@ async fn a_null_for_an_auto_increment_key_lets_the_database_choose() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn quick_search_looks_through_text_columns() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        let mut c = Client::signed_in(&t.db).await;
+        for (term, expected) in [
+            ("ham", vec!["Hammer"]),
+            ("SKATES", vec!["Rocket skates"]),
+            ("3", vec!["Hammer", "Stapler"]),
+            ("%", vec![]),
+            ("_", vec![]),
+            ("toy", vec!["Rocket skates", "Yo-yo"]),
+        ] {
+            let reply = c.get(&format!("{ROWS}?order_by=id&search={}", enc(term))).await;
+            assert_eq!(reply.status, StatusCode::OK, "{b:?} {term}: {}", reply.text);
+            assert_eq!(names(&reply), expected, "{b:?} {term:?}");
+            assert_eq!(reply.json["count"], expected.len());
+        }
+        let combined =
+            c.get(&format!("{ROWS}?search=o&where={}", enc(&json!({"active": {"_eq": false}}).to_string()))).await;
+        assert_eq!(names(&combined), ["Rocket skates"]);
+        t.cleanup().await;
+    }
+}

@@ -36,6 +36,8 @@ pub struct ExportParams {
     #[serde(rename = "where")]
     #[param(rename = "where")]
     pub filter: Option<String>,
+    /// Quick search across the readable text columns.
+    pub search: Option<String>,
     /// Sort: `col,-col2`.
     pub order_by: Option<String>,
     /// Columns, comma-separated (default: all readable).
@@ -144,7 +146,15 @@ pub(crate) async fn export_rows(
         params.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect());
     let order = order::parse(&table, params.order_by.as_deref())?;
     let backend = state.db().backend();
-    let export = rows::export(backend, &state.schema(), &table, where_.as_ref(), order, columns.as_deref(), &access)?;
+    let export = rows::export(
+        backend,
+        &state.schema(),
+        &table,
+        (where_.as_ref(), params.search.as_deref()),
+        order,
+        columns.as_deref(),
+        &access,
+    )?;
 
     let fixup = needs_fixup(backend, &export.columns.iter().collect::<Vec<_>>());
     let mut writer = Writer { format, columns: export.columns, rows: 0 };

@@ -278,6 +278,7 @@ pub(crate) async fn preview(
     }
     let query = rows::ListQuery {
         filter: None,
+        search: None,
         order: order::parse(&table, None)?,
         limit: req.limit.unwrap_or(20).clamp(1, 200),
         offset: 0,

@@ -36,6 +36,9 @@ pub struct RowsParams {
     #[serde(rename = "where")]
     #[param(rename = "where")]
     pub filter: Option<String>,
+    /// Quick search: case-insensitive text across the readable text columns (and equality on
+    /// integer columns when it is a whole number).
+    pub search: Option<String>,
     /// Sort: `col,-col2` (`-` for descending).
     pub order_by: Option<String>,
     /// Page size, 1 to 1000 (default 50).
@@ -81,6 +84,7 @@ fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQue
     };
     Ok(ListQuery {
         filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
+        search: p.search,
         order: order::parse(table, p.order_by.as_deref())?,
         limit,
         offset: match p.offset.unwrap_or(0) {

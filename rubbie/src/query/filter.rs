@@ -4,12 +4,12 @@
 //! Every column, operator and value is checked against the schema; anything unknown or of the
 //! wrong type is a 400 that names it. Relation keys filter through foreign keys with `EXISTS`.
 
-use sea_query::{Condition, Expr, ExprTrait, Func, Query};
+use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query};
 use serde_json::Value as Json;
 
 use crate::db::Backend;
 use crate::db::json_row::quote_ident;
-use crate::db::schema::{Column, Schema, Table};
+use crate::db::schema::{Column, ColumnKind, Schema, Table};
 use crate::db::values::bind;
 use crate::error::{Error, Result};
 use crate::permissions::{Access, Operation};
@@ -236,7 +236,7 @@ impl<'a> Ctx<'a> {
 
     /// The column as text, for pattern matching on enum/uuid columns in Postgres.
     fn as_text(&self, alias: &str, column: &Column) -> Expr {
-        if self.backend == Backend::Postgres && column.kind != crate::db::schema::ColumnKind::Text {
+        if self.backend == Backend::Postgres && column.kind != ColumnKind::Text {
             Expr::cust(format!(
                 "CAST({}.{} AS TEXT)",
                 quote_ident(self.backend, alias),
@@ -246,6 +246,33 @@ impl<'a> Ctx<'a> {
             self.col(alias, column)
         }
     }
+}
+
+/// Quick search: `term` anywhere in the readable text columns (case-insensitive, `%` and `_`
+/// taken literally), or equal to an integer column when the term is a whole number.
+pub(crate) fn search(backend: Backend, table: &Table, term: &str, readable: impl Fn(&str) -> bool) -> Condition {
+    let escaped = term.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let number: Option<i64> = term.trim().parse().ok();
+    let mut any = Condition::any().add(Expr::cust("1 = 0"));
+    for column in table.columns.iter().filter(|c| readable(&c.name)) {
+        let col = Expr::col((table.name.clone(), column.name.clone()));
+        if column.kind.is_textual() {
+            let text = if backend == Backend::Postgres && column.kind != ColumnKind::Text {
+                Expr::cust(format!(
+                    "CAST({}.{} AS TEXT)",
+                    quote_ident(backend, &table.name),
+                    quote_ident(backend, &column.name)
+                ))
+            } else {
+                col
+            };
+            any = any.add(Expr::expr(Func::lower(text)).like(LikeExpr::new(pattern.clone()).escape('\\')));
+        } else if let (ColumnKind::Integer, Some(n)) = (column.kind, number) {
+            any = any.add(col.eq(n));
+        }
+    }
+    any
 }
 
 /// Parses the `where` query parameter.

@@ -31,6 +31,8 @@ const EXACT_COUNT_UP_TO: i64 = 100_000;
 /// A validated listing request.
 pub(crate) struct ListQuery {
     pub filter: Option<Json>,
+    /// Quick search across the readable text columns.
+    pub search: Option<String>,
     pub order: Vec<SortKey>,
     pub limit: u64,
     pub offset: u64,
@@ -70,17 +72,22 @@ fn not_readable(table: &Table, column: &str) -> Error {
     Error::Forbidden(format!("column {column} of {} is not readable", table.name))
 }
 
-/// The user's filter (checked against the access) and the role's row filter, combined.
+/// The user's filter (checked against the access) and quick search, and the role's row filter,
+/// combined.
 fn combined_filter(
     backend: Backend,
     schema: &Schema,
     table: &Table,
-    user: Option<&Json>,
+    (user, search): (Option<&Json>, Option<&str>),
     access: &Access,
     rule: &TableAccess,
 ) -> Result<Option<Condition>> {
     let mut all = Condition::all();
     let mut any = false;
+    if let Some(term) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        all = all.add(super::filter::search(backend, table, term, |c| rule.allows(c)));
+        any = true;
+    }
     if let Some(expr) = user {
         all = all.add(super::filter::compile_for(backend, schema, table, expr, access)?);
         any = true;
@@ -120,7 +127,7 @@ pub(crate) async fn list(
         .filter(|c| !columns.iter().any(|p| p.name == c.name))
         .collect();
     columns.extend(extra.iter().copied());
-    let filter = combined_filter(backend, schema, table, q.filter.as_ref(), access, &read)?;
+    let filter = combined_filter(backend, schema, table, (q.filter.as_ref(), q.search.as_deref()), access, &read)?;
     let keyset = keyset_allowed(backend, table, &q.order) && read.limit.is_none();
     let mut query = select_rows(backend, table, &columns);
     if let Some(cond) = &filter {
@@ -186,7 +193,7 @@ pub(crate) fn export(
     backend: Backend,
     schema: &Schema,
     table: &Table,
-    filter: Option<&Json>,
+    filter: (Option<&Json>, Option<&str>),
     mut order: Vec<SortKey>,
     columns: Option<&[String]>,
     access: &Access,
