@@ -13,7 +13,7 @@ use crate::http::{auth, explorer, export, flags, health, permissions, rows, sett
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
         tables::list_tables, tables::table_schema,
-        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, export::export_rows,
+        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows,
         explorer::list_history, explorer::add_history, explorer::clear_history,
         explorer::list_saved, explorer::save_request, explorer::update_saved, explorer::delete_saved,
         flags::list_flags, flags::create_flag, flags::update_flag, flags::delete_flag,

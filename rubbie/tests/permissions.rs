@@ -457,3 +457,48 @@ async fn roles_users_and_the_last_admin() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn bulk_actions_obey_the_role() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        admin.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "acme"}))).await;
+        let acme = json!({"maker_id": {"_eq": 1}});
+        put_rule(&mut admin, "acme", "gadgets", "select", json!({"filter": acme})).await;
+        put_rule(
+            &mut admin,
+            "acme",
+            "gadgets",
+            "update",
+            json!({"columns": ["price"], "filter": acme, "check": {"price": {"_lte": 1000}}}),
+        )
+        .await;
+        let mut a = user(&mut admin, &t.db, "acme-user", "acme").await;
+        let bulk = "/admin/api/v1/tables/gadgets/bulk";
+        // Every row in the request, but only Acme's are reachable.
+        let all = a.send(Method::POST, bulk, Some(json!({"action": "update", "set": {"price": 5}}))).await;
+        assert_eq!(all.json["affected"], 2, "{b:?}: {}", all.text);
+        let others = admin.get(&format!("{GADGETS}/3")).await;
+        assert_eq!(others.json["price"].to_string().parse::<f64>().unwrap(), 15.0, "Hammer untouched");
+        assert_error(
+            &a.send(Method::POST, bulk, Some(json!({"action": "update", "set": {"price": 5000}}))).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        assert_error(
+            &a.send(Method::POST, bulk, Some(json!({"action": "update", "set": {"name": "x"}}))).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        assert_error(
+            &a.send(Method::POST, bulk, Some(json!({"action": "delete", "keys": ["1"]}))).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        let anvil = admin.get(&format!("{GADGETS}/1")).await;
+        assert_eq!(anvil.json["price"].to_string().parse::<f64>().unwrap(), 5.0, "the refused update changed nothing");
+        t.cleanup().await;
+    }
+}

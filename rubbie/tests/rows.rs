@@ -424,3 +424,86 @@ async fn quick_search_looks_through_text_columns() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn bulk_actions_are_all_or_nothing() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        let mut c = Client::signed_in(&t.db).await;
+        let bulk = "/admin/api/v1/tables/gadgets/bulk";
+        let toys = json!({"kind": {"_eq": "toy"}});
+        // The confirmed count must still be true.
+        let stale = c
+            .send(
+                Method::POST,
+                bulk,
+                Some(json!({"action": "update", "where": toys, "set": {"active": true}, "expected": 3})),
+            )
+            .await;
+        assert_error(&stale, StatusCode::CONFLICT, "conflict");
+        let updated = c
+            .send(
+                Method::POST,
+                bulk,
+                Some(
+                    json!({"action": "update", "where": toys, "set": {"active": true, "price": "1.00"}, "expected": 2}),
+                ),
+            )
+            .await;
+        assert_eq!(updated.status, StatusCode::OK, "{b:?}: {}", updated.text);
+        assert_eq!(updated.json["affected"], 2);
+        let toys_now = c.get(&format!("{ROWS}?order_by=id&where={}", enc(&toys.to_string()))).await;
+        assert!(
+            toys_now.json["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["active"] == true && decimal(&r["price"]) == 1.0),
+            "{}",
+            toys_now.text
+        );
+
+        // One bad value fails the whole update: nothing changes.
+        let bad = c
+            .send(Method::POST, bulk, Some(json!({"action": "update", "keys": ["1", "3"], "set": {"price": -1}})))
+            .await;
+        assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert!(decimal(&c.get(&format!("{ROWS}/3")).await.json["price"]) == 15.0);
+
+        // Deleting a referenced maker among others fails them all.
+        let blocked = c
+            .send(
+                Method::POST,
+                "/admin/api/v1/tables/makers/bulk",
+                Some(json!({"action": "delete", "keys": ["1", "2"]})),
+            )
+            .await;
+        assert_error(&blocked, StatusCode::CONFLICT, "conflict");
+        assert_eq!(c.get("/admin/api/v1/tables/makers/rows").await.json["count"], 3);
+
+        let deleted = c
+            .send(
+                Method::POST,
+                "/admin/api/v1/tables/gadget_tags/bulk",
+                Some(json!({"action": "delete", "keys": ["1,heavy", "4,fun~2Ctoy"]})),
+            )
+            .await;
+        assert_eq!(deleted.json["affected"], 2, "{b:?}: {}", deleted.text);
+        let by_search = c.send(Method::POST, bulk, Some(json!({"action": "delete", "search": "skates"}))).await;
+        assert_eq!(by_search.json["affected"], 1, "{b:?}: {}", by_search.text);
+
+        for body in [
+            json!({"action": "delete", "keys": []}),
+            json!({"action": "delete", "keys": ["1"], "where": {}}),
+            json!({"action": "update", "keys": ["1"]}),
+            json!({"action": "delete", "keys": ["1"], "set": {"name": "x"}}),
+            json!({"action": "explode", "keys": ["1"]}),
+            json!({"action": "delete", "where": {"nope": {"_eq": 1}}}),
+        ] {
+            let reply = c.send(Method::POST, bulk, Some(body.clone())).await;
+            assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+        }
+        t.cleanup().await;
+    }
+}

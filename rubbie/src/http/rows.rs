@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Path, Query, RawJson, RequestAccess};
 use crate::error::{Error, Result};
-use crate::query::rows::{self, CountMode, ListQuery};
+use crate::query::rows::{self, BulkAction, CountMode, ListQuery};
 use crate::query::{filter, order};
 use crate::state::AppState;
 
@@ -26,6 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tables/{table}/rows", get(list_rows).post(insert_row))
         .route("/api/v1/tables/{table}/rows/{pk}", get(get_row).patch(update_row).delete(delete_row))
+        .route("/api/v1/tables/{table}/bulk", axum::routing::post(bulk_rows))
 }
 
 /// Query parameters of the rows listing.
@@ -177,4 +178,68 @@ pub(crate) async fn delete_row(
     let table = state.table_for(&table, &access).await?;
     rows::delete(state.db(), &state.schema(), &table, &pk, &access).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A bulk delete or update.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// `delete` or `update`.
+    pub action: BulkAction,
+    /// The rows by key (as in row URLs); or leave out to act on every row matching `where`.
+    pub keys: Option<Vec<String>>,
+    /// With no `keys`: the filter (where language) selecting the rows; absent means all rows.
+    #[serde(rename = "where")]
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<serde_json::Value>,
+    /// With no `keys`: quick search narrowing the rows.
+    pub search: Option<String>,
+    /// For `update`: column → new value.
+    #[schema(value_type = Option<Object>)]
+    pub set: Option<serde_json::Value>,
+    /// The number of rows the user confirmed; if the selection now has another count, nothing
+    /// happens (409).
+    pub expected: Option<u64>,
+}
+
+/// How many rows a bulk action changed.
+#[derive(Serialize, ToSchema)]
+pub struct BulkResult {
+    /// Rows deleted or updated.
+    pub affected: u64,
+}
+
+/// Deletes or updates many rows in one transaction (all or nothing).
+#[utoipa::path(post, path = "/api/v1/tables/{table}/bulk", tag = "rows", request_body = BulkRequest,
+    params(("table" = String, Path, description = "table name")),
+    responses((status = 200, body = BulkResult), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn bulk_rows(
+    State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
+    Path(table): Path<String>,
+    Json(req): Json<BulkRequest>,
+) -> Result<Json<BulkResult>> {
+    let table = state.table_for(&table, &access).await?;
+    let selection = match req.keys {
+        Some(keys) => {
+            if req.filter.is_some() || req.search.is_some() {
+                return Err(Error::BadRequest("give either keys or where/search, not both".into()));
+            }
+            rows::Selection::Keys(keys)
+        }
+        None => {
+            if let Some(filter) = &req.filter
+                && !filter.is_object()
+            {
+                return Err(Error::BadRequest("where: expected a JSON object".into()));
+            }
+            rows::Selection::Matching { filter: req.filter, search: req.search }
+        }
+    };
+    let affected =
+        rows::bulk(state.db(), &state.schema(), &table, req.action, selection, req.set.as_ref(), req.expected, &access)
+            .await?;
+    Ok(Json(BulkResult { affected }))
 }

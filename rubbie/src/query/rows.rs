@@ -599,3 +599,142 @@ pub(crate) async fn delete(
     }
     Ok(())
 }
+
+/// What a bulk action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BulkAction {
+    /// Delete the selected rows.
+    Delete,
+    /// Set columns of the selected rows to values.
+    Update,
+}
+
+/// Which rows a bulk action touches: explicit keys, or every row matching a filter.
+pub(crate) enum Selection {
+    Keys(Vec<String>),
+    Matching { filter: Option<Json>, search: Option<String> },
+}
+
+/// Rows a bulk change may resolve to keys for a check (beyond, the request is refused).
+const BULK_CHECK_LIMIT: usize = 50_000;
+
+/// Deletes or updates many rows in one transaction; `expected` is the count the user confirmed
+/// (a different count now is a 409 and nothing changes). Returns the number of rows affected.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn bulk(
+    db: &Database,
+    schema: &Schema,
+    table: &Table,
+    action: BulkAction,
+    selection: Selection,
+    set: Option<&Json>,
+    expected: Option<u64>,
+    access: &Access,
+) -> Result<u64> {
+    let backend = db.backend();
+    let op = match action {
+        BulkAction::Delete => Operation::Delete,
+        BulkAction::Update => Operation::Update,
+    };
+    let rule = access.to(table, op)?;
+    // The rows: the selection, within the rule's filter. Reading through a filter needs select.
+    let mut target = match &selection {
+        Selection::Keys(keys) => {
+            if keys.is_empty() {
+                return Err(Error::BadRequest("keys: select at least one row".into()));
+            }
+            let mut any = Condition::any();
+            for segment in keys {
+                any = any.add(pk_condition(backend, table, &super::pk::parse(table, segment)?)?);
+            }
+            Condition::all().add(any)
+        }
+        Selection::Matching { filter, search } => {
+            let read = access.to(table, Operation::Select)?;
+            let no_rule_filter = TableAccess { filter: None, ..read };
+            combined_filter(backend, schema, table, (filter.as_ref(), search.as_deref()), access, &no_rule_filter)?
+                .unwrap_or_else(Condition::all)
+        }
+    };
+    if let Some(filter) = &rule.filter {
+        target = target.add(super::filter::compile(backend, schema, table, filter)?);
+    }
+    let values = match (action, set) {
+        (BulkAction::Update, Some(set)) => {
+            let values = writable_values(backend, table, set, false, &rule)?;
+            if values.is_empty() {
+                return Err(Error::BadRequest("set: give at least one column to change".into()));
+            }
+            Some(values)
+        }
+        (BulkAction::Update, None) => return Err(Error::BadRequest("set: an update needs column values".into())),
+        (BulkAction::Delete, Some(_)) => return Err(Error::BadRequest("set: a delete takes no values".into())),
+        (BulkAction::Delete, None) => None,
+    };
+    let mut tx = db.begin().await?;
+    let count_query =
+        Query::select().expr(Expr::cust("COUNT(*)")).from(table.name.clone()).cond_where(target.clone()).to_owned();
+    let matching = tx.fetch_integers(&count_query).await?.first().copied().unwrap_or(0) as u64;
+    if let Some(expected) = expected
+        && expected != matching
+    {
+        return Err(Error::Conflict {
+            message: format!("the selection changed: {matching} rows match now, {expected} were confirmed"),
+            fields: Default::default(),
+        });
+    }
+    // A check must hold for every changed row afterwards: pin the rows by key first, because the
+    // change may move them out of the filter that found them.
+    let pinned = match (&rule.check, action) {
+        (Some(_), BulkAction::Update) => {
+            if table.primary_key.is_empty() || matching as usize > BULK_CHECK_LIMIT {
+                return Err(Error::BadRequest(format!(
+                    "a checked bulk update needs a primary key and at most {BULK_CHECK_LIMIT} rows"
+                )));
+            }
+            let keys_query = select_rows(
+                backend,
+                table,
+                &table.primary_key.iter().filter_map(|c| table.column(c)).collect::<Vec<_>>(),
+            )
+            .cond_where(target.clone())
+            .to_owned();
+            let mut any = Condition::any().add(Expr::cust("1 = 0"));
+            for row in tx.fetch_texts(&keys_query).await? {
+                any = any.add(pk_condition(backend, table, &key_of(table, &row)?)?);
+            }
+            Some(any)
+        }
+        _ => None,
+    };
+    let affected = match values {
+        None => {
+            let delete = Query::delete().from_table(table.name.clone()).cond_where(target).to_owned();
+            tx.execute(&delete).await.map_err(|e| e.with_columns(&table.column_names()))?.rows_affected
+        }
+        Some(values) => {
+            let update = Query::update().table(table.name.clone()).values(values).cond_where(target).to_owned();
+            tx.execute(&update).await.map_err(|e| name_foreign_keys(e, table, set.unwrap_or(&Json::Null)))?;
+            matching
+        }
+    };
+    if let (Some(check), Some(pinned)) = (&rule.check, pinned) {
+        let check = super::filter::compile(backend, schema, table, check)?;
+        let violations = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(table.name.clone())
+            .cond_where(pinned)
+            .cond_where(check.not())
+            .to_owned();
+        if tx.fetch_integers(&violations).await?.first().copied().unwrap_or(0) > 0 {
+            return Err(Error::Forbidden(format!(
+                "some rows would not satisfy role {}'s check on {}",
+                access.role(),
+                table.name
+            )));
+        }
+    }
+    tx.commit().await?;
+    Ok(affected)
+}
