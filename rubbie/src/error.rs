@@ -67,6 +67,13 @@ impl Error {
         }
     }
 
+    /// A validation error for several fields; the message lists them after `context`.
+    pub fn fields(context: &str, fields: FieldErrors) -> Self {
+        let summary = fields.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect::<Vec<_>>().join("; ");
+        let message = if context.is_empty() { summary } else { format!("{context}: {summary}") };
+        Error::Validation { message, fields }
+    }
+
     /// An internal error from anything displayable; the detail is logged, not returned.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         Error::Internal(err.to_string())

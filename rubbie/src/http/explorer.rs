@@ -196,8 +196,7 @@ fn checked(
         fields.insert("name".into(), vec!["must be 1 to 190 characters".into()]);
     }
     if !fields.is_empty() {
-        let summary = fields.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect::<Vec<_>>().join("; ");
-        return Err(Error::Validation { message: summary, fields });
+        return Err(Error::fields("", fields));
     }
     let kept: BTreeMap<&String, &String> =
         headers.iter().filter(|(k, _)| !CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str())).collect();

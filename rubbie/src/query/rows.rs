@@ -402,12 +402,7 @@ fn writable_values(
             fields.entry(name.clone()).or_default().push(p);
         }
     }
-    if fields.is_empty() {
-        Ok(values)
-    } else {
-        let summary = fields.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect::<Vec<_>>().join("; ");
-        Err(Error::Validation { message: format!("{}: {summary}", table.name), fields })
-    }
+    if fields.is_empty() { Ok(values) } else { Err(Error::fields(&table.name, fields)) }
 }
 
 /// SQLite reports a broken foreign key without naming it: blame the key columns that were written.
