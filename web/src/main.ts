@@ -5,6 +5,7 @@ import { makeRouter } from './router'
 import { configureApi } from './api/client'
 import { useAuthStore } from './stores/auth'
 import { useTablesStore } from './stores/tables'
+import { useViewAsStore } from './stores/viewAs'
 import './styles/main.css'
 
 const app = createApp(App)
@@ -13,8 +14,11 @@ app.use(pinia)
 const router = makeRouter()
 
 const auth = useAuthStore(pinia)
+const viewAs = useViewAsStore(pinia)
 configureApi({
   csrfToken: () => auth.csrfToken,
+  // Only an admin's requests carry the header (a non-admin would get 403 for it).
+  viewAs: () => (auth.user?.role === 'admin' ? viewAs.role : null),
   onUnauthorized: () => {
     // Session expired (or revoked): forget it and ask to sign in again, coming back here after.
     if (!auth.user) return

@@ -190,12 +190,12 @@ pub struct BulkRequest {
     pub keys: Option<Vec<String>>,
     /// With no `keys`: the filter (where language) selecting the rows; absent means all rows.
     #[serde(rename = "where")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<serde_json::Value>,
     /// With no `keys`: quick search narrowing the rows.
     pub search: Option<String>,
     /// For `update`: column → new value.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub set: Option<serde_json::Value>,
     /// The number of rows the user confirmed; if the selection now has another count, nothing
     /// happens (409).

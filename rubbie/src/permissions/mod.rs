@@ -94,16 +94,16 @@ pub struct Rule {
     /// Rows the rule applies to (select, update, delete), in the where language; session
     /// variables `X-Rubbie-User-Id`, `X-Rubbie-Username`, `X-Rubbie-Role` are substituted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<Json>,
     /// What a written row must satisfy afterwards (insert, update).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub check: Option<Json>,
     /// Column values set on write that the role cannot override (fixed values or session
     /// variables).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = HashMap<String, Value>)]
     pub presets: BTreeMap<String, Json>,
     /// At most this many rows per select.
     #[serde(default, skip_serializing_if = "Option::is_none")]

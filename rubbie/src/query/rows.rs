@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::order::SortKey;
 use crate::db::exec::{Executor, Tx};
-use crate::db::json_row::{fixup_row, json_array, needs_fixup, row_json_sql};
+use crate::db::json_row::{fixup_row, json_array, needs_fixup, quote_ident, row_json_sql};
 use crate::db::schema::{Column, ColumnKind, Schema, Table};
 use crate::db::values::bind;
 use crate::db::{Backend, Database, introspect};
@@ -129,9 +129,14 @@ pub(crate) async fn list(
     columns.extend(extra.iter().copied());
     let filter = combined_filter(backend, schema, table, (q.filter.as_ref(), q.search.as_deref()), access, &read)?;
     let keyset = keyset_allowed(backend, table, &q.order) && read.limit.is_none();
-    let mut query = select_rows(backend, table, &columns);
+    // The page is chosen first and only its rows are turned into JSON: a database computes the
+    // select list of every row it skips, and OFFSET 500000 must not build 500,000 objects.
+    let mut page = Query::select()
+        .expr(Expr::cust(format!("{}.*", quote_ident(backend, &table.name))))
+        .from(table.name.clone())
+        .to_owned();
     if let Some(cond) = &filter {
-        query.cond_where(cond.clone());
+        page.cond_where(cond.clone());
     }
     if let Some(cursor) = &q.after {
         if !keyset {
@@ -139,9 +144,9 @@ pub(crate) async fn list(
                 "after: cursor pagination needs a sort on non-null, comparable columns".into(),
             ));
         }
-        query.cond_where(after_condition(backend, table, &q.order, cursor)?);
+        page.cond_where(after_condition(backend, table, &q.order, cursor)?);
     }
-    order_by(&mut query, table, &q.order);
+    order_by(&mut page, table, &q.order);
     // A role's row cap bounds the whole result, not each page.
     let (offset, limit) = match read.limit {
         Some(cap) => (Ord::min(q.offset, cap), Ord::min(q.limit, cap.saturating_sub(q.offset))),
@@ -150,10 +155,16 @@ pub(crate) async fn list(
     let mut rows = if limit == 0 {
         Vec::new()
     } else {
-        query.limit(limit);
+        page.limit(limit);
         if q.after.is_none() && offset > 0 {
-            query.offset(offset);
+            page.offset(offset);
         }
+        // The page keeps the table's name as its alias, so the JSON expression reads it as is.
+        let mut query = Query::select()
+            .expr(Expr::cust(row_json_sql(backend, &table.name, &columns)))
+            .from_subquery(page, table.name.clone())
+            .to_owned();
+        order_by(&mut query, table, &q.order);
         db.pooled().fetch_texts(&query).await?
     };
     if needs_fixup(backend, &columns) {

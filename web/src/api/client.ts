@@ -20,9 +20,14 @@ interface Hooks {
   csrfToken: () => string | null
   /** Called on a 401 from anything but the login request (expired session). */
   onUnauthorized: () => void
+  /** Role an admin is viewing the console as (sent as `X-Rubbie-View-As`), or null. */
+  viewAs: () => string | null
 }
 
-const hooks: Hooks = { csrfToken: () => null, onUnauthorized: () => {} }
+const hooks: Hooks = { csrfToken: () => null, onUnauthorized: () => {}, viewAs: () => null }
+
+/** Header that makes the API answer an admin's request as another role. */
+export const VIEW_AS_HEADER = 'X-Rubbie-View-As'
 
 /** Wire the client to the auth store and router (done once in main.ts; tests may call it too). */
 export function configureApi(h: Partial<Hooks>): void {
@@ -38,6 +43,11 @@ const authMiddleware: Middleware = {
     if (UNSAFE.has(request.method) && !isLogin(request.url)) {
       const token = hooks.csrfToken()
       if (token) request.headers.set('X-CSRF-Token', token)
+    }
+    // A request that names its own view (e.g. `admin` for the permission editor's full schema) keeps it.
+    const viewAs = hooks.viewAs()
+    if (viewAs && !isLogin(request.url) && !request.headers.has(VIEW_AS_HEADER)) {
+      request.headers.set(VIEW_AS_HEADER, viewAs)
     }
     return request
   },

@@ -422,6 +422,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tables/{table}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes or updates many rows in one transaction (all or nothing). */
+        post: operations["bulk_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tables/{table}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Streams the current view of a table (all matching rows the user may read). */
+        get: operations["export_rows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tables/{table}/rows": {
         parameters: {
             query?: never;
@@ -532,6 +566,42 @@ export interface components {
          * @enum {string}
          */
         Backend: "sqlite" | "postgres" | "mysql";
+        /**
+         * @description What a bulk action does.
+         * @enum {string}
+         */
+        BulkAction: "delete" | "update";
+        /** @description A bulk delete or update. */
+        BulkRequest: {
+            /** @description `delete` or `update`. */
+            action: components["schemas"]["BulkAction"];
+            /**
+             * Format: int64
+             * @description The number of rows the user confirmed; if the selection now has another count, nothing
+             *     happens (409).
+             */
+            expected?: number | null;
+            /** @description The rows by key (as in row URLs); or leave out to act on every row matching `where`. */
+            keys?: string[] | null;
+            /** @description With no `keys`: quick search narrowing the rows. */
+            search?: string | null;
+            /** @description For `update`: column → new value. */
+            set?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description With no `keys`: the filter (where language) selecting the rows; absent means all rows. */
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description How many rows a bulk action changed. */
+        BulkResult: {
+            /**
+             * Format: int64
+             * @description Rows deleted or updated.
+             */
+            affected: number;
+        };
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
@@ -871,14 +941,18 @@ export interface components {
         /** @description One role's rule for one table and operation. */
         Rule: {
             /** @description What a written row must satisfy afterwards (insert, update). */
-            check?: Record<string, never> | null;
+            check?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Columns the role may read (select) or write (insert, update). Default: all. */
             columns?: components["schemas"]["Columns"];
             /**
              * @description Rows the rule applies to (select, update, delete), in the where language; session
              *     variables `X-Rubbie-User-Id`, `X-Rubbie-Username`, `X-Rubbie-Role` are substituted.
              */
-            filter?: Record<string, never> | null;
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: int64
              * @description At most this many rows per select.
@@ -888,7 +962,9 @@ export interface components {
              * @description Column values set on write that the role cannot override (fixed values or session
              *     variables).
              */
-            presets?: Record<string, never>;
+            presets?: {
+                [key: string]: unknown;
+            };
         };
         /** @description A request to save under a name. */
         SavedRequest: {
@@ -2093,11 +2169,124 @@ export interface operations {
             };
         };
     };
+    bulk_rows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_rows: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default), `json` or `ndjson`. */
+                format?: string;
+                /** @description Filter in the where language (JSON). */
+                where?: string;
+                /** @description Quick search across the readable text columns. */
+                search?: string;
+                /** @description Sort: `col,-col2`. */
+                order_by?: string;
+                /** @description Columns, comma-separated (default: all readable). */
+                columns?: string;
+            };
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rows as CSV, JSON or NDJSON, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_rows: {
         parameters: {
             query?: {
                 /** @description Filter in the where language (JSON), e.g. `{"name":{"_ilike":"%ann%"}}`. */
                 where?: string;
+                /**
+                 * @description Quick search: case-insensitive text across the readable text columns (and equality on
+                 *     integer columns when it is a whole number).
+                 */
+                search?: string;
                 /** @description Sort: `col,-col2` (`-` for descending). */
                 order_by?: string;
                 /** @description Page size, 1 to 1000 (default 50). */

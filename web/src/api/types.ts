@@ -27,3 +27,26 @@ export type Setting = ConfigReport['rubbie'][number]
 export type Flag = SuccessResponseJSON<paths['/api/v1/flags/{name}']['patch']>
 export type NewFlag = NonNullable<paths['/api/v1/flags']['post']['requestBody']>['content']['application/json']
 export type FlagPatch = NonNullable<paths['/api/v1/flags/{name}']['patch']['requestBody']>['content']['application/json']
+
+export type UserAccount = SuccessResponseJSON<paths['/api/v1/users']['get']>['users'][number]
+export type NewUser = NonNullable<paths['/api/v1/users']['post']['requestBody']>['content']['application/json']
+export type UserChange = NonNullable<paths['/api/v1/users/{id}']['patch']['requestBody']>['content']['application/json']
+export type Role = SuccessResponseJSON<paths['/api/v1/roles']['get']>['roles'][number]
+export type NewRole = NonNullable<paths['/api/v1/roles']['post']['requestBody']>['content']['application/json']
+export type RoleChange = NonNullable<paths['/api/v1/roles/{name}']['patch']['requestBody']>['content']['application/json']
+export type PermissionMatrix = SuccessResponseJSON<paths['/api/v1/permissions']['get']>
+export type PermissionsDocument = SuccessResponseJSON<paths['/api/v1/permissions/export']['get']>
+export type RuleBody = NonNullable<paths['/api/v1/permissions/{role}/{table}/{operation}']['put']['requestBody']>['content']['application/json']
+type JsonObject = Record<string, unknown>
+/**
+ * A rule as the SPA handles it. The generated type spells the free-form where/presets objects as
+ * `Record<string, never>`; here they are plain JSON objects (cast back with `as RuleBody` to send).
+ */
+export type Rule = Omit<RuleBody, 'filter' | 'check' | 'presets'> & {
+  filter?: JsonObject | null
+  check?: JsonObject | null
+  presets?: JsonObject
+}
+export type Permission = Omit<PermissionMatrix['permissions'][number], 'rule'> & { rule: Rule }
+export type Operation = PermissionMatrix['permissions'][number]['operation']
+export type PreviewPage = SuccessResponseJSON<paths['/api/v1/permissions/preview']['post']>

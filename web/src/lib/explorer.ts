@@ -1,5 +1,6 @@
 // The explorer's request: sending it, cURL, deep links, header defaults. Pure except `sendRequest`.
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
+import { VIEW_AS_HEADER } from '@/api/client'
 import type { KeyValue } from './openapi'
 
 /** A request as the builder holds it (URL relative to the origin, or absolute). */
@@ -14,6 +15,8 @@ export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export const CSRF_HEADER = 'X-CSRF-Token'
 /** Never stored in history, never put in links or cURL output. */
 const SENSITIVE = new Set(['cookie', 'authorization', 'x-csrf-token'])
+/** Not stored or shared either: it follows the current "view as" and is added again automatically. */
+const SESSION_BOUND = new Set([VIEW_AS_HEADER.toLowerCase()])
 
 export function hasBody(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD'
@@ -28,23 +31,28 @@ export function headerObject(rows: KeyValue[]): Record<string, string> {
 
 /** Headers fit to store or share: without cookie, authorization and the CSRF token. */
 export function shareableHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([k]) => !SENSITIVE.has(k.toLowerCase())))
+  return Object.fromEntries(
+    Object.entries(headers).filter(([k]) => !SENSITIVE.has(k.toLowerCase()) && !SESSION_BOUND.has(k.toLowerCase())),
+  )
 }
 
 /**
- * Bring the automatic header rows up to date for a method: `X-CSRF-Token` (unsafe methods) and
- * `Content-Type: application/json` (when a body is sent). Rows the user edited are left alone;
- * automatic rows that no longer apply are removed.
+ * Bring the automatic header rows up to date for a method: `X-CSRF-Token` (unsafe methods),
+ * `Content-Type: application/json` (when a body is sent) and `X-Rubbie-View-As` (while an admin
+ * views the console as a role). Rows the user edited are left alone; automatic rows that no longer
+ * apply are removed.
  */
 export function syncAutoHeaders(
   rows: (KeyValue & { auto?: boolean })[],
   method: string,
   withBody: boolean,
   csrfToken: string | null,
+  viewAs: string | null = null,
 ): (KeyValue & { auto?: boolean })[] {
   const wanted: [string, string, boolean][] = [
     [CSRF_HEADER, csrfToken ?? '', UNSAFE_METHODS.has(method)],
     ['Content-Type', 'application/json', withBody],
+    [VIEW_AS_HEADER, viewAs ?? '', !!viewAs],
   ]
   let out = [...rows]
   for (const [name, value, want] of wanted) {

@@ -106,27 +106,20 @@ export function buildWhere(
 }
 
 /**
- * Best-effort inverse of `buildWhere` for the filter box after a reload: recognises the shapes
- * `buildWhere` makes from filters. Returns null if the where is something else.
+ * One column's operator object (`{"_gt": 1, "_lt": 9}`) → filter rows, or null when it holds
+ * something the filter rows cannot show (an unknown operator, an object value, a relation).
  */
-export function whereToFilters(where: unknown): Filter[] | null {
-  if (where === null || typeof where !== 'object' || Array.isArray(where)) return null
-  const w = where as Record<string, unknown>
-  const conds = Array.isArray(w._and) && Object.keys(w).length === 1 ? (w._and as unknown[]) : [w]
+export function conditionToFilters(column: string, opObj: unknown): Filter[] | null {
+  if (column.startsWith('_')) return null
+  if (opObj === null || typeof opObj !== 'object' || Array.isArray(opObj)) return null
+  const opEntries = Object.entries(opObj as Record<string, unknown>)
+  if (opEntries.length === 0) return null
   const out: Filter[] = []
-  for (const c of conds) {
-    if (c === null || typeof c !== 'object' || Array.isArray(c)) return null
-    const entries = Object.entries(c as Record<string, unknown>)
-    if (entries.length !== 1) return null
-    const [column, opObj] = entries[0]!
-    if (column.startsWith('_')) return null
-    if (opObj === null || typeof opObj !== 'object' || Array.isArray(opObj)) return null
-    const opEntries = Object.entries(opObj as Record<string, unknown>)
-    if (opEntries.length !== 1) return null
-    const [op, value] = opEntries[0]!
+  for (const [op, value] of opEntries) {
     if (op === '_is_null') {
       out.push({ column, op: value === false ? '_is_not_null' : '_is_null', value: '' })
     } else if ((op === '_in' || op === '_nin') && Array.isArray(value)) {
+      if (value.some((v) => v !== null && typeof v === 'object')) return null
       out.push({ column, op, value: value.map(String).join(', ') })
     } else if (OPERATORS.some((o) => o.op === op) && (value === null || typeof value !== 'object')) {
       out.push({ column, op: op as FilterOp, value: String(value) })
@@ -135,4 +128,113 @@ export function whereToFilters(where: unknown): Filter[] | null {
     }
   }
   return out
+}
+
+/**
+ * Best-effort inverse of `buildWhere` for the filter box after a reload: recognises the shapes
+ * `buildWhere` makes from filters. Returns null if the where is something else.
+ */
+export function whereToFilters(where: unknown): Filter[] | null {
+  if (!isPlainObject(where)) return null
+  const conds = Array.isArray(where._and) && Object.keys(where).length === 1 ? (where._and as unknown[]) : [where]
+  const out: Filter[] = []
+  for (const c of conds) {
+    if (!isPlainObject(c)) return null
+    const entries = Object.entries(c)
+    if (entries.length !== 1) return null
+    const [column, opObj] = entries[0]!
+    const f = conditionToFilters(column, opObj)
+    if (!f || f.length !== 1) return null
+    out.push(...f)
+  }
+  return out
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+// ---- the filter builder's tree (permission rules): conditions in AND/OR groups ----
+
+/** Session variables a permission rule may compare with; substituted from the signed-in user. */
+export const SESSION_VARIABLES = ['X-Rubbie-User-Id', 'X-Rubbie-Username', 'X-Rubbie-Role'] as const
+export type SessionVariable = (typeof SESSION_VARIABLES)[number]
+
+export const isSessionVariable = (v: unknown): v is SessionVariable =>
+  typeof v === 'string' && (SESSION_VARIABLES as readonly string[]).includes(v)
+
+/** Operators whose value may be a session variable (one scalar compared with the column). */
+export const SESSION_OPS: readonly FilterOp[] = ['_eq', '_neq', '_gt', '_gte', '_lt', '_lte']
+
+/** A condition of the builder: a filter whose value is typed text or a session variable. */
+export interface CondNode extends Filter {
+  type: 'cond'
+  /** The session variable compared with, or null for the typed `value`. */
+  session: SessionVariable | null
+}
+
+/** Conditions (and nested groups) joined by AND or OR. */
+export interface GroupNode {
+  type: 'group'
+  mode: '_and' | '_or'
+  children: WhereNode[]
+}
+
+export type WhereNode = CondNode | GroupNode
+
+export const emptyGroup = (mode: GroupNode['mode'] = '_and'): GroupNode => ({ type: 'group', mode, children: [] })
+
+/**
+ * The where JSON of a builder node, or null when it has nothing to filter on (empty groups and
+ * conditions without a column are left out; a group of one is that one).
+ */
+export function nodeToWhere(node: WhereNode, columns: readonly ColumnLike[]): Where | null {
+  if (node.type === 'cond') {
+    if (!node.column) return null
+    if (node.session && SESSION_OPS.includes(node.op)) return { [node.column]: { [node.op]: node.session } }
+    return filterToCondition(node, columns)
+  }
+  const parts = node.children.map((c) => nodeToWhere(c, columns)).filter((w): w is Where => w !== null)
+  if (parts.length === 0) return null
+  if (parts.length === 1) return parts[0]!
+  return { [node.mode]: parts }
+}
+
+function parseNode(expr: unknown): WhereNode | null {
+  if (!isPlainObject(expr)) return null
+  const parts: WhereNode[] = []
+  for (const [key, value] of Object.entries(expr)) {
+    if (key === '_and' || key === '_or') {
+      if (!Array.isArray(value)) return null
+      const children: WhereNode[] = []
+      for (const v of value) {
+        const child = parseNode(v)
+        if (!child) return null
+        children.push(child)
+      }
+      parts.push({ type: 'group', mode: key, children })
+      continue
+    }
+    // `_not`, relations (nested objects without operators) and the like: JSON mode only
+    const filters = conditionToFilters(key, value)
+    if (!filters) return null
+    for (const f of filters) {
+      const session = SESSION_OPS.includes(f.op) && isSessionVariable((value as Record<string, unknown>)[f.op])
+      parts.push({ type: 'cond', ...f, session: session ? (f.value as SessionVariable) : null })
+    }
+  }
+  if (parts.length === 1) return parts[0]!
+  return { type: 'group', mode: '_and', children: parts }
+}
+
+/**
+ * Where JSON → the builder's tree (always a group at the root), or null when the builder cannot
+ * show it (`_not`, relation filters, object values): the caller falls back to JSON editing.
+ * `null`/`{}` give an empty group.
+ */
+export function whereToNode(where: unknown): GroupNode | null {
+  if (where === null || where === undefined) return emptyGroup()
+  const node = parseNode(where)
+  if (!node) return null
+  return node.type === 'group' ? node : { type: 'group', mode: '_and', children: [node] }
 }

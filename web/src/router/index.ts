@@ -10,6 +10,7 @@ import SettingsView from '@/views/settings/SettingsView.vue'
 import ServerSection from '@/views/settings/ServerSection.vue'
 import ConfigSection from '@/views/settings/ConfigSection.vue'
 import FlagsSection from '@/views/settings/FlagsSection.vue'
+import UsersView from '@/views/users/UsersView.vue'
 
 /** The mount point the server wrote into `<base href>` (e.g. `/admin/`). */
 export function mountPath(): string {
@@ -31,9 +32,22 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           { path: 'tables/:table/rows/:pk', name: 'row', component: RowView, props: true },
           // The explorer (and CodeMirror behind it) is its own chunk.
           { path: 'explorer', name: 'explorer', component: () => import('@/views/explorer/ExplorerView.vue') },
+          { path: 'users', name: 'users', component: UsersView, meta: { admin: true } },
+          {
+            // Admin-only, its own chunk (the rule editor and filter builder).
+            path: 'permissions',
+            component: () => import('@/views/permissions/PermissionsView.vue'),
+            meta: { admin: true },
+            children: [
+              { path: '', name: 'permissions', redirect: { name: 'permissions-matrix' } },
+              { path: 'matrix', name: 'permissions-matrix', component: () => import('@/views/permissions/MatrixSection.vue'), meta: { crumb: 'Matrix' } },
+              { path: 'roles', name: 'permissions-roles', component: () => import('@/views/permissions/RolesSection.vue'), meta: { crumb: 'Roles' } },
+            ],
+          },
           {
             path: 'settings',
             component: SettingsView,
+            meta: { admin: true },
             children: [
               { path: '', name: 'settings', redirect: { name: 'settings-server' } },
               { path: 'server', name: 'settings-server', component: ServerSection, meta: { crumb: 'Server' } },
@@ -61,6 +75,8 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
       return true
     }
     if (!auth.user) return { name: 'login', query: { redirect: to.fullPath } }
+    // Users, permissions and settings are for admins; others would only get 403s there.
+    if (to.matched.some((r) => r.meta.admin) && !auth.isAdmin) return { name: 'home' }
     return true
   })
 

@@ -12,6 +12,8 @@ export const useAuthStore = defineStore('auth', () => {
   const checked = ref(false)
 
   const signedIn = computed(() => user.value !== null)
+  /** The built-in `admin` role: sees everything and manages users, permissions and settings. */
+  const isAdmin = computed(() => user.value?.role === 'admin')
 
   function set(session: SessionInfo) {
     user.value = session.user
@@ -50,5 +52,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, csrfToken, checked, signedIn, login, fetchMe, logout, clear }
+  return { user, csrfToken, checked, signedIn, isAdmin, login, fetchMe, logout, clear }
 })

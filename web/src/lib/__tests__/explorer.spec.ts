@@ -112,3 +112,13 @@ describe('sending', () => {
     expect(parseJsonBody({ contentType: 'text/plain', text: 'hello' })).toBeUndefined()
   })
 })
+
+describe('view as role in the explorer', () => {
+  it('adds X-Rubbie-View-As automatically while set, and never stores or shares it', () => {
+    let rows = syncAutoHeaders([], 'GET', false, 'tok', 'support')
+    expect(rows).toEqual([{ name: 'X-Rubbie-View-As', value: 'support', enabled: true, auto: true }])
+    expect(syncAutoHeaders(rows, 'GET', false, 'tok', null)).toEqual([])
+    rows = syncAutoHeaders([], 'POST', true, 'tok', 'support')
+    expect(shareableHeaders(Object.fromEntries(rows.map((r) => [r.name, r.value])))).toEqual({ 'Content-Type': 'application/json' })
+  })
+})
