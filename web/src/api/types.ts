@@ -50,3 +50,7 @@ export type Rule = Omit<RuleBody, 'filter' | 'check' | 'presets'> & {
 export type Permission = Omit<PermissionMatrix['permissions'][number], 'rule'> & { rule: Rule }
 export type Operation = PermissionMatrix['permissions'][number]['operation']
 export type PreviewPage = SuccessResponseJSON<paths['/api/v1/permissions/preview']['post']>
+
+export type ApiToken = SuccessResponseJSON<paths['/api/v1/auth/tokens']['get']>['tokens'][number]
+export type NewToken = NonNullable<paths['/api/v1/auth/tokens']['post']['requestBody']>['content']['application/json']
+export type CreatedToken = SuccessResponseJSON<paths['/api/v1/auth/tokens']['post']>

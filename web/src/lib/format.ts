@@ -43,3 +43,32 @@ export function formatValue(
   }
   return shortened(String(value), '', max)
 }
+
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+]
+
+/**
+ * A Unix time (seconds) relative to `now` (ms): `just now`, `5 minutes ago`, `yesterday`,
+ * `3 weeks ago` (the largest whole unit; English, like the rest of the console).
+ */
+export function relativeTime(seconds: number, now = Date.now()): string {
+  const diff = seconds - Math.floor(now / 1000)
+  const abs = Math.abs(diff)
+  if (abs < 45) return 'just now'
+  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (abs >= size) return rtf.format(Math.trunc(diff / size), unit)
+  }
+  return rtf.format(Math.sign(diff), 'minute')
+}
+
+/** A Unix time (seconds) as a local date and time (for tooltips and tables). */
+export function localDateTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString()
+}

@@ -11,6 +11,7 @@ import ServerSection from '@/views/settings/ServerSection.vue'
 import ConfigSection from '@/views/settings/ConfigSection.vue'
 import FlagsSection from '@/views/settings/FlagsSection.vue'
 import UsersView from '@/views/users/UsersView.vue'
+import AccountView from '@/views/account/AccountView.vue'
 
 /** The mount point the server wrote into `<base href>` (e.g. `/admin/`). */
 export function mountPath(): string {
@@ -32,6 +33,8 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           { path: 'tables/:table/rows/:pk', name: 'row', component: RowView, props: true },
           // The explorer (and CodeMirror behind it) is its own chunk.
           { path: 'explorer', name: 'explorer', component: () => import('@/views/explorer/ExplorerView.vue') },
+          // Every signed-in user: their profile and personal API tokens.
+          { path: 'account', name: 'account', component: AccountView },
           { path: 'users', name: 'users', component: UsersView, meta: { admin: true } },
           {
             // Admin-only, its own chunk (the rule editor and filter builder).

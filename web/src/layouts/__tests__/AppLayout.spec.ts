@@ -70,4 +70,20 @@ describe('AppLayout', () => {
     expect(w.find('[data-testid="view-as-banner"]').exists()).toBe(false)
     expect(w.findAll('[data-testid^="table-link-"]')).toHaveLength(2)
   })
+
+  it('any user opens Account from the header: breadcrumb, profile, own tokens', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/auth/me': me('support'),
+      'GET /api/v1/tables': { status: 200, body: { tables: [table('customers')] } },
+      'GET /api/v1/auth/tokens': { status: 200, body: { tokens: [] } },
+    })
+    const { w, router } = await open('support')
+    await w.find('[data-testid="nav-account"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('account')
+    expect(w.find('[data-testid="breadcrumbs"]').text()).toBe('Account')
+    expect(w.find('[data-testid="account-role"]').text()).toBe('support')
+    expect(w.find('[data-testid="token-empty"]').exists()).toBe(true)
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toContain('GET /api/v1/auth/tokens')
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatValue, MAX_CELL_CHARS } from '../format'
+import { formatValue, MAX_CELL_CHARS, relativeTime } from '../format'
 
 describe('formatValue', () => {
   it('shows null as NULL', () => {
@@ -48,5 +48,24 @@ describe('formatValue', () => {
 
   it('puts multi-line text on one line', () => {
     expect(formatValue('a\nb', { kind: 'text' })).toEqual({ text: 'a b', cls: '', title: 'a\nb' })
+  })
+})
+
+describe('relativeTime', () => {
+  const now = 1_700_000_000_000
+  const at = (secondsAgo: number) => relativeTime(now / 1000 - secondsAgo, now)
+
+  it('says just now, then the largest whole unit', () => {
+    expect(at(5)).toBe('just now')
+    expect(at(50)).toBe('1 minute ago')
+    expect(at(5 * 60)).toBe('5 minutes ago')
+    expect(at(2 * 3600 + 50)).toBe('2 hours ago')
+    expect(at(86400 + 60)).toBe('yesterday')
+    expect(at(15 * 86400)).toBe('2 weeks ago')
+    expect(at(400 * 86400)).toBe('last year')
+  })
+
+  it('handles times ahead of the clock (skew)', () => {
+    expect(at(-3600)).toBe('in 1 hour')
   })
 })
