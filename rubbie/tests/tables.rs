@@ -129,6 +129,17 @@ async fn unknown_and_internal_tables_are_404() {
 }
 
 #[tokio::test]
+async fn sqlite_foreign_keys_to_an_implicit_primary_key_are_resolved() {
+    let t = TestDb::sqlite().await;
+    common::exec(&t.db, "CREATE TABLE owners (code TEXT PRIMARY KEY); CREATE TABLE pets (id INTEGER PRIMARY KEY, owner TEXT REFERENCES owners)").await;
+    let mut client = Client::signed_in(&t.db).await;
+    let pets = client.get("/admin/api/v1/tables/pets").await.json;
+    assert_eq!(pets["foreign_keys"][0]["references_columns"], serde_json::json!(["code"]), "{pets}");
+    assert_eq!(column(&pets, "owner")["references"], serde_json::json!({"table": "owners", "column": "code"}));
+    t.cleanup().await;
+}
+
+#[tokio::test]
 async fn tables_created_after_start_are_found() {
     let t = TestDb::sqlite().await.with_fixture().await;
     let mut client = Client::signed_in(&t.db).await;

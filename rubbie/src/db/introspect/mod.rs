@@ -116,10 +116,16 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
         }
         table.indexes.push(Index { name: index.name, columns: index.columns, unique: index.unique });
     }
-    for fk in cat.foreign_keys {
+    for mut fk in cat.foreign_keys {
         let (Some(&from), Some(&to)) = (position.get(&fk.table), position.get(&fk.key.references_table)) else {
             continue;
         };
+        // SQLite leaves out the referenced columns when they are the target's primary key.
+        if fk.key.references_columns.iter().any(String::is_empty)
+            && tables[to].primary_key.len() == fk.key.columns.len()
+        {
+            fk.key.references_columns = tables[to].primary_key.clone();
+        }
         let incoming = ForeignKey { references_table: fk.table.clone(), ..fk.key.clone() };
         tables[to].referenced_by.push(incoming);
         tables[from].foreign_keys.push(fk.key);

@@ -97,8 +97,9 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
             }
             let (_, key) = current.as_mut().expect("set above");
             key.columns.push(from);
-            // "to" is NULL when the key references the target's primary key implicitly.
-            key.references_columns.push(to.unwrap_or_else(|| "id".to_owned()));
+            // "to" is NULL when the key references the target's primary key implicitly; the
+            // schema builder fills it in from the target table.
+            key.references_columns.push(to.unwrap_or_default());
         }
         if let Some((_, key)) = current {
             cat.foreign_keys.push(RawForeignKey { table: table.clone(), key });
