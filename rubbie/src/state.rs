@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
 use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::session_cache::SessionCache;
 use crate::config::Config;
 use crate::db::schema::{Schema, Table};
 use crate::db::{Database, introspect, migrations};
@@ -21,6 +22,7 @@ pub(crate) struct Inner {
     pub last_refresh: Mutex<Option<Instant>>,
     pub ready: OnceCell<()>,
     pub login_limiter: LoginLimiter,
+    pub sessions: SessionCache,
     pub started: Instant,
 }
 
@@ -43,6 +45,7 @@ impl AppState {
             last_refresh: Mutex::new(None),
             ready: OnceCell::new(),
             login_limiter: limiter,
+            sessions: SessionCache::default(),
             started: Instant::now(),
         }))
     }

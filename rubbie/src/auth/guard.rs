@@ -40,10 +40,16 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
             None => Err(Error::Unauthorized("invalid or revoked API token".into())),
         };
     }
-    match session_secret(headers) {
-        Some(secret) => store::session_user(state.db(), &secret).await,
-        None => Ok(None),
+    let Some(secret) = session_secret(headers) else { return Ok(None) };
+    let session_id = password::secret_hash(&secret);
+    if let Some(user) = state.sessions.get(&session_id) {
+        return Ok(Some(user));
     }
+    let user = store::session_user(state.db(), &secret).await?;
+    if let Some(user) = &user {
+        state.sessions.put(&session_id, user);
+    }
+    Ok(user)
 }
 
 /// Middleware: 401 without a user, 403 without the CSRF header where needed; otherwise puts the

@@ -4,6 +4,7 @@
 pub(crate) mod guard;
 pub(crate) mod password;
 pub(crate) mod rate_limit;
+pub(crate) mod session_cache;
 pub(crate) mod store;
 pub(crate) mod tokens;
 pub(crate) mod users;

@@ -136,10 +136,14 @@ pub(crate) async fn delete_session(db: &Database, session_id: &str) -> Result<()
 #[derive(Deserialize)]
 struct TokenRow {
     token_id: i64,
+    last_used_at: Option<i64>,
     id: i64,
     username: String,
     role: String,
 }
+
+/// A token's last use is written at most this often (not one write per request).
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// The active user of a personal API token, recording its use.
 pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
@@ -151,6 +155,7 @@ pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<Cur
         .to_owned();
     let fields = [
         ("token_id", "rubbie_api_tokens", "id"),
+        ("last_used_at", "rubbie_api_tokens", "last_used_at"),
         ("id", "rubbie_users", "id"),
         ("username", "rubbie_users", "username"),
         ("role", "rubbie_users", "role"),
@@ -158,11 +163,13 @@ pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<Cur
     let Some(row) = fetch_one::<TokenRow>(db, &fields, query).await? else {
         return Ok(None);
     };
-    let touch = Query::update()
-        .table("rubbie_api_tokens")
-        .value("last_used_at", now())
-        .and_where(Expr::col("id").eq(row.token_id))
-        .to_owned();
-    db.pooled().execute(&touch).await?;
+    if row.last_used_at.is_none_or(|t| now() - t >= TOUCH_EVERY_SECS) {
+        let touch = Query::update()
+            .table("rubbie_api_tokens")
+            .value("last_used_at", now())
+            .and_where(Expr::col("id").eq(row.token_id))
+            .to_owned();
+        db.pooled().execute(&touch).await?;
+    }
     Ok(Some(CurrentUser { id: row.id, username: row.username, role: row.role, via: AuthMethod::Token }))
 }

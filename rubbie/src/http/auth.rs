@@ -99,6 +99,7 @@ pub(crate) async fn logout(
 ) -> Result<impl IntoResponse> {
     if let AuthMethod::Session { session_id, .. } = &user.via {
         store::delete_session(state.db(), session_id).await?;
+        state.sessions.forget(session_id);
     }
     let clear = session_cookie(&prefix, "", 0, state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))

@@ -114,7 +114,9 @@ pub(crate) async fn update_role(
 ) -> Result<Json<Role>> {
     require_admin(&me)?;
     let description = req.description.as_deref().map(|d| Some(d.trim()).filter(|d| !d.is_empty()));
-    Ok(Json(store::update_role(state.db(), &name, req.name.as_deref().map(str::trim), description).await?))
+    let role = store::update_role(state.db(), &name, req.name.as_deref().map(str::trim), description).await?;
+    state.sessions.clear(); // users may have a new role name
+    Ok(Json(role))
 }
 
 /// Deletes a role and its rules (refused while users have it).
@@ -252,6 +254,7 @@ pub(crate) async fn import_permissions(
             .map_err(|e| Error::BadRequest(format!("{} {} {}: {e}", p.role, p.table, p.operation.as_str())))?;
     }
     store::import(state.db(), &doc).await?;
+    state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 

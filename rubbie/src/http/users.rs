@@ -76,7 +76,9 @@ pub(crate) async fn update_user(
     Json(change): Json<UserChange>,
 ) -> Result<Json<User>> {
     require_admin(&me)?;
-    Ok(Json(users::update(state.db(), id, change).await?))
+    let user = users::update(state.db(), id, change).await?;
+    state.sessions.clear();
+    Ok(Json(user))
 }
 
 /// Deletes a user (with their sessions, tokens and explorer history).
@@ -89,5 +91,6 @@ pub(crate) async fn delete_user(
 ) -> Result<StatusCode> {
     require_admin(&me)?;
     users::delete(state.db(), id).await?;
+    state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }
