@@ -15,26 +15,33 @@ use sqlx::AssertSqlSafe;
 use tower::ServiceExt;
 
 const ROWS: u64 = 1_000_000;
-const RUNS: usize = 15;
+const RUNS: usize = 31;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }
 
-async fn time<F, Fut>(mut f: F) -> Duration
+/// Medians of `a` and `b` run alternately, so load from elsewhere hits both alike.
+async fn time_pair<A, AF, B, BF>(mut a: A, mut b: B) -> (Duration, Duration)
 where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
+    A: FnMut() -> AF,
+    AF: std::future::Future<Output = ()>,
+    B: FnMut() -> BF,
+    BF: std::future::Future<Output = ()>,
 {
-    f().await; // warm-up
-    let mut samples = Vec::with_capacity(RUNS);
+    a().await;
+    b().await;
+    let (mut sa, mut sb) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
     for _ in 0..RUNS {
         let start = Instant::now();
-        f().await;
-        samples.push(start.elapsed());
+        a().await;
+        sa.push(start.elapsed());
+        let start = Instant::now();
+        b().await;
+        sb.push(start.elapsed());
     }
-    median(samples)
+    (median(sa), median(sb))
 }
 
 async fn exec(db: &Database, sql: &str) {
@@ -155,23 +162,27 @@ async fn bench(name: &str, db: Database) {
     let filter = "%7B%22category%22%3A%7B%22_eq%22%3A7%7D%7D"; // {"category":{"_eq":7}}
     let cols = "id, name, category, price, active, created_at, payload";
 
-    let first_api = time(|| async {
-        api.get(&format!("{rows}?where={filter}&order_by=-price&limit=50&count=none")).await;
-    })
-    .await;
-    let first_raw = time(|| async {
-        raw(&db, &format!("SELECT {cols} FROM bench_items WHERE category = 7 ORDER BY price DESC, id ASC LIMIT 50"))
+    let (first_api, first_raw) = time_pair(
+        || async {
+            api.get(&format!("{rows}?where={filter}&order_by=-price&limit=50&count=none")).await;
+        },
+        || async {
+            raw(
+                &db,
+                &format!("SELECT {cols} FROM bench_items WHERE category = 7 ORDER BY price DESC, id ASC LIMIT 50"),
+            )
             .await;
-    })
+        },
+    )
     .await;
-
-    let page1 = time(|| async {
-        api.get(&format!("{rows}?order_by=id&limit=50&count=none")).await;
-    })
-    .await;
-    let deep_offset = time(|| async {
-        api.get(&format!("{rows}?order_by=id&limit=50&offset=500000&count=none")).await;
-    })
+    let (deep_offset, deep_raw) = time_pair(
+        || async {
+            api.get(&format!("{rows}?order_by=id&limit=50&offset=500000&count=none")).await;
+        },
+        || async {
+            raw(&db, &format!("SELECT {cols} FROM bench_items ORDER BY id LIMIT 50 OFFSET 500000")).await;
+        },
+    )
     .await;
     // The cursor of the row before 500,001, as the API hands it out.
     let cursor = {
@@ -179,24 +190,24 @@ async fn bench(name: &str, db: Database) {
         let page: serde_json::Value = serde_json::from_slice(&head).unwrap();
         page["next_cursor"].as_str().unwrap().to_owned()
     };
-    let deep_keyset = time(|| async {
-        api.get(&format!("{rows}?order_by=id&limit=50&after={cursor}&count=none")).await;
-    })
+    let (deep_keyset, page1) = time_pair(
+        || async {
+            api.get(&format!("{rows}?order_by=id&limit=50&after={cursor}&count=none")).await;
+        },
+        || async {
+            api.get(&format!("{rows}?order_by=id&limit=50&count=none")).await;
+        },
+    )
     .await;
-    let deep_raw = time(|| async {
-        raw(&db, &format!("SELECT {cols} FROM bench_items ORDER BY id LIMIT 50 OFFSET 500000")).await;
-    })
+    let (estimated, exact) = time_pair(
+        || async {
+            api.get(&format!("{rows}?limit=1&count=estimated")).await;
+        },
+        || async {
+            api.get(&format!("{rows}?limit=1&count=exact")).await;
+        },
+    )
     .await;
-
-    let estimated = time(|| async {
-        api.get(&format!("{rows}?limit=1&count=estimated")).await;
-    })
-    .await;
-    let exact = time(|| async {
-        api.get(&format!("{rows}?limit=1&count=exact")).await;
-    })
-    .await;
-
     let rss_before = rss_kb();
     let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(rss_before));
     let sampler = {
