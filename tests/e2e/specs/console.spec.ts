@@ -35,10 +35,10 @@ async function gridSettled() {
   await expect(page.getByTestId('grid-loading')).toHaveCount(0)
 }
 
-/** N from "rows X–Y of N". */
+/** N from "rows X–Y of N" (or "of ≈ N" when the count is an estimate). */
 async function totalRows(): Promise<number> {
   const text = (await pageInfo().textContent()) ?? ''
-  const m = /of\s+~?([\d,]+)/.exec(text)
+  const m = /of\s+[~≈]?\s*([\d,]+)/.exec(text)
   if (!m?.[1]) throw new Error(`no total in "${text}"`)
   return Number(m[1].replace(/,/g, ''))
 }

@@ -238,3 +238,63 @@ export function whereToNode(where: unknown): GroupNode | null {
   if (!node) return null
   return node.type === 'group' ? node : { type: 'group', mode: '_and', children: [node] }
 }
+
+// ---- operators and value widgets by column kind (the grid's filter builder) ----
+
+const ALL_OPS = OPERATORS.map((o) => o.op) as FilterOp[]
+const NULL_OPS: FilterOp[] = ['_is_null', '_is_not_null']
+const ORDER_OPS: FilterOp[] = ['_eq', '_neq', '_gt', '_gte', '_lt', '_lte', '_in', '_nin', ...NULL_OPS]
+
+/** Operators that make sense for a column kind (unknown kinds get them all). */
+export function operatorsFor(kind: ColumnLike['kind'] | undefined): FilterOp[] {
+  switch (kind) {
+    case 'boolean':
+      return ['_eq', '_neq', ...NULL_OPS]
+    case 'integer':
+    case 'float':
+    case 'decimal':
+    case 'date':
+    case 'time':
+    case 'datetime':
+      return ORDER_OPS
+    case 'enum':
+      return ['_eq', '_neq', '_in', '_nin', '_ilike', '_nilike', '_like', '_nlike', ...NULL_OPS]
+    case 'json':
+    case 'bytes':
+      return NULL_OPS
+    default:
+      return ALL_OPS
+  }
+}
+
+export type ValueWidget = 'none' | 'enum' | 'enum-multi' | 'boolean' | 'number' | 'date' | 'datetime' | 'text'
+
+/** Which input edits a condition's value. */
+export function valueWidget(
+  column: Pick<Column, 'kind'> & { enum_values?: string[] | null } | undefined,
+  op: FilterOp,
+  value = '',
+): ValueWidget {
+  if (op === '_is_null' || op === '_is_not_null') return 'none'
+  if (op.includes('like')) return 'text'
+  const list = op === '_in' || op === '_nin'
+  if (column?.kind === 'enum' && column.enum_values?.length) return list ? 'enum-multi' : 'enum'
+  if (list) return 'text'
+  switch (column?.kind) {
+    case 'boolean':
+      return 'boolean'
+    case 'integer':
+    case 'float':
+    case 'decimal':
+      return 'number'
+    case 'date':
+      return value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'date' : 'text'
+    case 'datetime':
+      return value === '' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? 'datetime' : 'text'
+    default:
+      return 'text'
+  }
+}
+
+/** `a, b` ↔ `['a', 'b']` for the multi-select of `_in` on enum columns. */
+export const splitList = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '')
