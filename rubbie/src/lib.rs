@@ -35,6 +35,7 @@ pub use db::{Backend, Database};
 pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result};
 pub use flags::{Flag, Flags};
 pub use model::{FieldInfo, ModelInfo, RubbieModel};
+pub use redact::mask_url_password;
 /// `#[derive(RubbieModel)]`: opts a struct's table in, with labels and hints.
 pub use rubbie_macros::RubbieModel;
 

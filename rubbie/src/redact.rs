@@ -22,7 +22,8 @@ pub(crate) fn shown(value: Option<&str>, secret: bool) -> Option<String> {
 }
 
 /// `scheme://user:password@host/...` → `scheme://user:***@host/...`; anything else unchanged.
-pub(crate) fn mask_url_password(value: &str) -> String {
+/// For hosts that print or log a database URL.
+pub fn mask_url_password(value: &str) -> String {
     let Some(scheme_end) = value.find("://") else { return value.to_owned() };
     let rest = &value[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

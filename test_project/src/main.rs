@@ -38,7 +38,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rubbie_demo.db".to_owned());
     let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let db = rubbie::Database::connect(&url).await.map_err(|e| format!("cannot open {}: {e}", redact(&url)))?;
+    let db = rubbie::Database::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", rubbie::mask_url_password(&url)))?;
     if shop::ensure(&db).await? {
         tracing::info!(orders = shop::ORDERS, "demo shop created and seeded");
     }
@@ -82,18 +84,4 @@ async fn bootstrap_admin(db: &rubbie::Database) -> Result<(), Box<dyn std::error
         }
     }
     Ok(())
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }

@@ -270,9 +270,7 @@ pub(crate) async fn preview(
     let table = state.table(&req.table).await?;
     let schema = state.schema();
     validate(&state, &schema, &table.name, Operation::Select, &req.rule)?;
-    let previewer =
-        CurrentUser { id: me.id, username: me.username.clone(), role: me.role.clone(), via: me.via.clone() };
-    let mut access = Access::of(state.db(), &previewer, Some(&req.role)).await?;
+    let mut access = Access::of(state.db(), &me, Some(&req.role)).await?;
     match &mut access {
         Access::Admin => return Err(Error::BadRequest("admin sees everything; preview another role".into())),
         Access::Role { rules, .. } => {

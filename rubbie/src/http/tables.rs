@@ -51,7 +51,7 @@ pub(crate) async fn list_tables(
     state.refresh_schema().await?;
     // Statistics count rows a role's filter may hide: only admins see them.
     let estimates = match access {
-        Access::Admin => introspect::row_estimates(state.db()).await?,
+        Access::Admin => introspect::row_estimates(state.db(), None).await?,
         Access::Role { .. } => Default::default(),
     };
     let tables = state

@@ -244,7 +244,7 @@ async fn count(
         return Ok((None, None));
     }
     if filter.is_none() && mode != Some(CountMode::Exact) {
-        let estimate = introspect::row_estimates(db).await?.get(&table.name).copied();
+        let estimate = introspect::row_estimates(db, Some(&table.name)).await?.get(&table.name).copied();
         match (estimate, mode) {
             (Some(n), Some(CountMode::Estimated)) => return Ok((Some(n), Some("estimated"))),
             (Some(n), None) if n > EXACT_COUNT_UP_TO => return Ok((Some(n), Some("estimated"))),

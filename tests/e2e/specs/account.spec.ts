@@ -1,11 +1,10 @@
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test'
+import { password, submitSignIn, username } from './support'
 
 // The Account page and personal API tokens, in its own browser context (serial, one worker),
 // against a running test_project. Needs RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD
 // (see ../README.md). Leaves the database as it found it: the token it creates is revoked.
 
-const username = process.env.RUBBIE_E2E_USERNAME ?? 'admin'
-const password = process.env.RUBBIE_E2E_PASSWORD ?? 'admin'
 const TOKEN = `e2e-token-${Date.now().toString(36)}`
 
 test.describe.configure({ mode: 'serial' })
@@ -61,11 +60,7 @@ function tokenRow(): Locator {
 
 async function signIn(name: string, pw: string) {
   await page.goto('login')
-  await expect(page.getByTestId('login-form')).toBeVisible()
-  await page.getByTestId('login-username').fill(name)
-  await page.getByTestId('login-password').fill(pw)
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-user')).toContainText(name)
+  await submitSignIn(page, name, pw)
 }
 
 async function tokensLoaded() {

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { password, submitSignIn, username } from './support'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 
 // The data browser's power tools, in its own browser context (serial, one worker): the filter
@@ -7,8 +8,6 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 // Needs a running test_project (see ../README.md). Leaves the database as it found it: the
 // categories it creates (unique prefix) are deleted, also by `afterAll` after a failure.
 
-const username = process.env.RUBBIE_E2E_USERNAME ?? 'admin'
-const password = process.env.RUBBIE_E2E_PASSWORD ?? 'admin'
 const PREFIX = `e2e-bulk-${Date.now().toString(36)}`
 
 test.describe.configure({ mode: 'serial' })
@@ -80,11 +79,7 @@ const ORDERS_WHERE = { _and: [{ status: { _in: ['paid', 'shipped'] } }, { total:
 
 test('signs in', async () => {
   await page.goto('./')
-  await expect(page.getByTestId('login-form')).toBeVisible()
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(password)
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-user')).toContainText(username)
+  await submitSignIn(page, username, password)
   const me = await page.request.get(apiUrl('api/v1/auth/me'))
   csrf = ((await me.json()) as { csrf_token: string }).csrf_token
   expect(csrf).toBeTruthy()

@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
+import { password, submitSignIn, username } from './support'
 
 // One signed-in browser page walks through the console, step by step (serial, one worker).
 // Needs a running test_project: RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD.
 
-const username = process.env.RUBBIE_E2E_USERNAME ?? 'admin'
-const password = process.env.RUBBIE_E2E_PASSWORD ?? 'admin'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -44,11 +43,7 @@ async function totalRows(): Promise<number> {
 }
 
 async function signIn() {
-  await expect(page.getByTestId('login-form')).toBeVisible()
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(password)
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-user')).toContainText(username)
+  await submitSignIn(page, username, password)
 }
 
 test('signs in and lands where it was going', async () => {

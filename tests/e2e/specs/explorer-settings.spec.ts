@@ -1,12 +1,11 @@
 import { expect, test, type Page } from '@playwright/test'
+import { password, submitSignIn, username } from './support'
 
 // The API explorer, Settings (server, configuration, feature flags) and Swagger UI, walked through
 // on one signed-in page (serial, one worker), against a running test_project.
 // Needs RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD (see ../README.md).
 // Leaves the database as it found it: the saved request is deleted, `shop.maintenance` ends OFF.
 
-const username = process.env.RUBBIE_E2E_USERNAME ?? 'admin'
-const password = process.env.RUBBIE_E2E_PASSWORD ?? 'admin'
 const FLAG = 'shop.maintenance'
 
 test.describe.configure({ mode: 'serial' })
@@ -73,10 +72,7 @@ async function setFlag(on: boolean) {
 test('signs in', async () => {
   await page.goto('explorer')
   await expect(page).toHaveURL(/\/login\?redirect=/)
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(password)
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-user')).toContainText(username)
+  await submitSignIn(page, username, password)
   await expect(page).toHaveURL(/\/explorer$/)
 })
 

@@ -1,12 +1,11 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { password, submitSignIn, username } from './support'
 
 // Roles, the permission matrix and rule editor, users, "view as" and a restricted user's console,
 // walked through in its own browser context (serial, one worker), against a running test_project.
 // Needs RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD (see ../README.md).
 // Leaves the database as it found it: the user and the role it creates are deleted at the end.
 
-const username = process.env.RUBBIE_E2E_USERNAME ?? 'admin'
-const password = process.env.RUBBIE_E2E_PASSWORD ?? 'admin'
 const stamp = Date.now().toString(36)
 const ROLE = `e2e-de-${stamp}`
 const USER = `e2e-user-${stamp}`
@@ -37,11 +36,7 @@ const tableLinks = () => page.getByTestId('table-list').locator('[data-testid^="
 
 async function signIn(name: string, pw: string) {
   await page.goto('login')
-  await expect(page.getByTestId('login-form')).toBeVisible()
-  await page.getByTestId('login-username').fill(name)
-  await page.getByTestId('login-password').fill(pw)
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-user')).toContainText(name)
+  await submitSignIn(page, name, pw)
 }
 
 async function signOut() {

@@ -64,12 +64,13 @@ pub async fn introspect(db: &Database) -> Result<Schema> {
     Ok(build_schema(db.backend(), catalogue, &models))
 }
 
-/// Row-count estimates from the catalogue's statistics (cheap, possibly stale).
-pub async fn row_estimates(db: &Database) -> Result<HashMap<String, i64>> {
+/// Row-count estimates from the catalogue's statistics (cheap, possibly stale), for every table
+/// or `only` one (a listing needs one, not a lookup per table).
+pub async fn row_estimates(db: &Database, only: Option<&str>) -> Result<HashMap<String, i64>> {
     match db {
-        Database::Sqlite(pool) => sqlite::row_estimates(pool).await,
-        Database::Postgres(pool) => postgres::row_estimates(pool).await,
-        Database::Mysql(pool) => mysql::row_estimates(pool).await,
+        Database::Sqlite(pool) => sqlite::row_estimates(pool, only).await,
+        Database::Postgres(pool) => postgres::row_estimates(pool, only).await,
+        Database::Mysql(pool) => mysql::row_estimates(pool, only).await,
     }
 }
 

@@ -43,7 +43,8 @@ WHERE CONSTRAINT_SCHEMA = DATABASE() AND CHECK_CLAUSE LIKE 'json_valid(%'"#;
 
 const ESTIMATES: &str = r#"
 SELECT CAST(TABLE_NAME AS CHAR), CAST(COALESCE(TABLE_ROWS, 0) AS SIGNED)
-FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"#;
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
+  AND (? IS NULL OR TABLE_NAME = ?)"#;
 
 /// table, column, type, nullable, default, auto_increment, generated.
 type ColumnRow = (String, String, String, i64, Option<String>, i64, i64);
@@ -108,7 +109,7 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
 }
 
 /// `TABLE_ROWS` from InnoDB statistics (an estimate).
-pub(super) async fn row_estimates(pool: &MySqlPool) -> Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).fetch_all(pool).await?;
+pub(super) async fn row_estimates(pool: &MySqlPool, only: Option<&str>) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).bind(only).bind(only).fetch_all(pool).await?;
     Ok(rows.into_iter().collect())
 }

@@ -48,7 +48,7 @@ ORDER BY c.relname, con.conname"#;
 const ESTIMATES: &str = r#"
 SELECT c.relname::text, c.reltuples::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"#;
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND ($1::text IS NULL OR c.relname = $1)"#;
 
 type ColumnRow = (String, String, String, bool, Option<String>, bool, Option<Vec<String>>, bool);
 type IndexRow = (String, String, bool, bool, Vec<String>);
@@ -73,7 +73,7 @@ pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
 }
 
 /// `reltuples` from the planner statistics; -1 (never analysed) is left out.
-pub(super) async fn row_estimates(pool: &PgPool) -> Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).fetch_all(pool).await?;
+pub(super) async fn row_estimates(pool: &PgPool, only: Option<&str>) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).bind(only).fetch_all(pool).await?;
     Ok(rows.into_iter().filter(|(_, n)| *n >= 0).collect())
 }

@@ -110,11 +110,11 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
 
 /// `MAX(rowid)` per table: one index lookup, exact until rows are deleted (then an upper bound).
 /// `WITHOUT ROWID` tables have no estimate.
-pub(super) async fn row_estimates(pool: &SqlitePool) -> Result<HashMap<String, i64>> {
+pub(super) async fn row_estimates(pool: &SqlitePool, only: Option<&str>) -> Result<HashMap<String, i64>> {
     let tables: Vec<(String,)> =
         sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(pool).await?;
     let mut estimates = HashMap::new();
-    for (table,) in tables.into_iter().filter(|(t,)| !is_internal_table(t)) {
+    for (table,) in tables.into_iter().filter(|(t,)| !is_internal_table(t) && only.is_none_or(|o| o == t)) {
         // The name comes from the catalogue and is quoted: safe to splice.
         let sql = format!("SELECT COALESCE(MAX(rowid), 0) FROM {}", quote_ident(Backend::Sqlite, &table));
         if let Ok((n,)) = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql)).fetch_one(pool).await {
