@@ -2,10 +2,16 @@
 //! assets, `no-cache` + strong ETag for `index.html`, SPA fallback for extension-less paths,
 //! 404 for missing assets, compression negotiated per request.
 //!
+//! For work on the SPA itself, `RUBBIE_VUE_DIST_DIR=/path/to/rubbie-vue/dist` makes the server read
+//! the files from that folder on every request instead (a fresh `npm run build` shows without
+//! recompiling Rust).
+//!
 //! The SPA never hard-codes its mount prefix: `index.html` carries `<base href="./" />`, which
 //! is rewritten here to the prefix the request actually came through.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -25,6 +31,28 @@ const BASE_PLACEHOLDER: &str = r#"<base href="./" />"#;
 /// A router serving the SPA for every path it is given (use it as the last merge/fallback).
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().fallback(serve).layer(CompressionLayer::new())
+}
+
+/// The folder named by `RUBBIE_VUE_DIST_DIR`, read once.
+fn dist_override() -> Option<&'static PathBuf> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| std::env::var_os("RUBBIE_VUE_DIST_DIR").map(PathBuf::from)).as_ref()
+}
+
+/// A file of the SPA with its ETag: from the override folder when set, else embedded.
+fn dist_file(path: &str) -> Option<(Cow<'static, [u8]>, String)> {
+    if let Some(dir) = dist_override() {
+        // Paths come from URLs: never let one climb out of the folder.
+        if path.split('/').any(|part| part == ".." || part.is_empty()) {
+            return None;
+        }
+        let bytes = std::fs::read(dir.join(path)).ok()?;
+        let tag = etag(&bytes);
+        return Some((Cow::Owned(bytes), tag));
+    }
+    let file = DIST.get_file(path)?;
+    let tag = file_etags().get(path).cloned().unwrap_or_else(|| etag(file.contents()));
+    Some((Cow::Borrowed(file.contents()), tag))
 }
 
 fn etag(bytes: &[u8]) -> String {
@@ -108,17 +136,17 @@ async fn serve(OriginalUri(original): OriginalUri, request: Request) -> Response
     if path.is_empty() && !outer.ends_with('/') {
         return Redirect::permanent(&format!("{outer}/")).into_response();
     }
-    if let Some(file) = DIST.get_file(path).filter(|_| path != "index.html") {
-        let tag = file_etags().get(path).cloned().unwrap_or_else(|| etag(file.contents()));
+    if let Some((bytes, tag)) = dist_file(path).filter(|_| path != "index.html") {
         let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-        return respond(request.headers(), file.contents().to_vec(), tag, content_type(path), cache);
+        return respond(request.headers(), bytes.into_owned(), tag, content_type(path), cache);
     }
     // Missing files are 404: anything under assets/, and dotted names at the top (favicon.ico).
     // Deeper dotted paths are SPA routes (a row key like 1.5 or an e-mail address).
     if path.starts_with("assets/") || (!path.contains('/') && path.contains('.') && path != "index.html") {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let Some(index) = DIST.get_file("index.html").and_then(|f| f.contents_utf8()) else {
+    let index = dist_file("index.html").and_then(|(bytes, _)| String::from_utf8(bytes.into_owned()).ok());
+    let Some(index) = index else {
         return (StatusCode::NOT_FOUND, "the rubbie SPA is not built: run scripts/build-web.sh").into_response();
     };
     let prefix = outer.strip_suffix(&inner).unwrap_or("");
