@@ -12,7 +12,7 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token, token};
 const CONTAINER_KEYS: &[&str] = &["table", "label"];
 
 /// Keys accepted in `#[rubbie(...)]` on a field.
-const FIELD_KEYS: &[&str] = &["primary_key", "label", "hidden", "readonly", "references", "column"];
+const FIELD_KEYS: &[&str] = &["primary_key", "label", "hidden", "readonly", "display", "references", "column"];
 
 /// Accumulates every error found, to report them all at once.
 #[derive(Default)]
@@ -58,6 +58,8 @@ pub(crate) struct FieldAttrs {
     pub hidden: bool,
     /// `readonly`.
     pub readonly: bool,
+    /// `display`: this column names the row.
+    pub display: bool,
     /// `references = "table"` or `"table.column"`.
     pub references: Option<LitStr>,
     /// `column = "..."`.
@@ -95,6 +97,7 @@ pub(crate) fn parse_field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttr
             "primary_key" => set_flag(&mut out.primary_key, &meta, &key, errors)?,
             "hidden" => set_flag(&mut out.hidden, &meta, &key, errors)?,
             "readonly" => set_flag(&mut out.readonly, &meta, &key, errors)?,
+            "display" => set_flag(&mut out.display, &meta, &key, errors)?,
             "label" => {
                 let value = string_value(&meta, &key, errors)?;
                 set_once(&mut out.label, value, &meta, &key, errors);

@@ -49,6 +49,7 @@ fn field_info(field: &Field) -> TokenStream {
     let label = option_str(field.label.as_ref());
     let hidden = field.hidden;
     let readonly = field.readonly;
+    let display = field.display;
     let references = option_str(field.references.as_ref());
     quote! {
         ::rubbie::__private::FieldInfo {
@@ -56,6 +57,7 @@ fn field_info(field: &Field) -> TokenStream {
             label: #label,
             hidden: #hidden,
             readonly: #readonly,
+            display: #display,
             references: #references,
         }
     }

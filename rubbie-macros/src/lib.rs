@@ -18,8 +18,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// Struct attributes: `#[rubbie(table = "customers", label = "Customer")]` (the table defaults
 /// to the struct name in snake_case).
 ///
-/// Field attributes: `primary_key`, `label = "..."`, `hidden`, `readonly`,
-/// `references = "table"` or `references = "table.column"`, and `column = "..."` (the column
+/// Field attributes: `primary_key`, `label = "..."`, `hidden`, `readonly`, `display` (the
+/// column that names a row where others reference it), `references = "table"` or `references = "table.column"`, and `column = "..."` (the column
 /// defaults to the field name). Without `primary_key`, a field whose column is `id` is the key.
 #[proc_macro_derive(RubbieModel, attributes(rubbie))]
 pub fn derive_rubbie_model(input: TokenStream) -> TokenStream {

@@ -28,6 +28,8 @@ pub(crate) struct Field {
     pub hidden: bool,
     /// `readonly`.
     pub readonly: bool,
+    /// `display`.
+    pub display: bool,
     /// `references = "..."`.
     pub references: Option<LitStr>,
 }
@@ -70,11 +72,15 @@ pub(crate) fn analyze(input: &DeriveInput) -> syn::Result<Model> {
         if attrs.primary_key {
             primary_key.push(column.clone());
         }
+        if attrs.display && fields.iter().any(|f: &Field| f.display) {
+            errors.spanned(field, "only one field can be #[rubbie(display)]");
+        }
         fields.push(Field {
             column,
             label: attrs.label,
             hidden: attrs.hidden,
             readonly: attrs.readonly,
+            display: attrs.display,
             references: attrs.references,
         });
     }

@@ -172,9 +172,9 @@ fn unknown_keys_list_allowed_keys() {
             "unknown rubbie struct attribute `name`; expected one of: `table`, `label`",
             "unknown rubbie struct attribute `hidden`; expected one of: `table`, `label`",
             "unknown rubbie field attribute `primary`; expected one of: `primary_key`, \
-             `label`, `hidden`, `readonly`, `references`, `column`",
+             `label`, `hidden`, `readonly`, `display`, `references`, `column`",
             "unknown rubbie field attribute `table`; expected one of: `primary_key`, \
-             `label`, `hidden`, `readonly`, `references`, `column`",
+             `label`, `hidden`, `readonly`, `display`, `references`, `column`",
         ]
     );
 }
@@ -305,4 +305,18 @@ fn expansion_snapshot() {
         }
     });
     insta::assert_snapshot!(expansion);
+}
+
+#[test]
+fn one_display_field_at_most() {
+    let msgs = errors(parse_quote! {
+        struct S {
+            id: i64,
+            #[rubbie(display)]
+            name: String,
+            #[rubbie(display)]
+            email: String,
+        }
+    });
+    assert_eq!(msgs, ["only one field can be #[rubbie(display)]"]);
 }

@@ -27,6 +27,9 @@ pub struct Config {
     pub(crate) flags: Flags,
     pub(crate) host: Option<HostInfo>,
     pub(crate) host_settings: Vec<HostSetting>,
+    pub(crate) track_introspected: bool,
+    pub(crate) count_timeout: Duration,
+    pub(crate) import_limit: usize,
 }
 
 /// The host application's name and version, shown on the settings page.
@@ -59,6 +62,9 @@ impl Config {
             flags: Flags::new(db.clone()),
             host: None,
             host_settings: Vec::new(),
+            track_introspected: false,
+            count_timeout: Duration::from_secs(5),
+            import_limit: 64 * 1024 * 1024,
             db,
         }
     }
@@ -91,6 +97,27 @@ impl Config {
     pub fn login_rate_limit(mut self, attempts: u32, window: Duration) -> Self {
         self.login_attempts = attempts;
         self.login_window = window;
+        self
+    }
+
+    /// Tracks every table found by introspection, not only the models' (an admin can still
+    /// untrack one in the console). Off by default: other tables are listed as untracked until
+    /// an admin tracks them.
+    pub fn track_introspected(mut self, track: bool) -> Self {
+        self.track_introspected = track;
+        self
+    }
+
+    /// How long an exact row count may run before the listing gives up on it and answers with
+    /// the estimate instead (default 5 s), so a count never hangs a page.
+    pub fn count_timeout(mut self, timeout: Duration) -> Self {
+        self.count_timeout = timeout;
+        self
+    }
+
+    /// The largest file `POST /tables/{table}/import` accepts, in bytes (default 64 MiB).
+    pub fn import_limit(mut self, bytes: usize) -> Self {
+        self.import_limit = bytes;
         self
     }
 

@@ -31,6 +31,14 @@ pub enum Error {
         /// Per-field messages.
         fields: FieldErrors,
     },
+    /// Rows of an import that cannot be written (nothing was written).
+    #[error("{message}")]
+    Import {
+        /// Human summary.
+        message: String,
+        /// What is wrong, row by row.
+        problems: Vec<RowProblem>,
+    },
     /// Not signed in, or bad credentials.
     #[error("{0}")]
     Unauthorized(String),
@@ -43,6 +51,9 @@ pub enum Error {
     /// No such table, row or resource.
     #[error("{0}")]
     NotFound(String),
+    /// A request body over the configured size.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many attempts; retry later.
     #[error("{0}")]
     RateLimited(String),
@@ -91,12 +102,13 @@ impl Error {
     pub fn status_code(&self) -> StatusCode {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Validation { .. } | Error::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Csrf => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,13 +117,14 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::BadRequest(_) => "bad_request",
-            Error::Validation { .. } => "validation",
+            Error::Validation { .. } | Error::Import { .. } => "validation",
             Error::Conflict { .. } => "conflict",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::Csrf => "csrf",
             Error::NotFound(_) => "not_found",
             Error::RateLimited(_) => "rate_limited",
+            Error::TooLarge(_) => "too_large",
             Error::Internal(_) | Error::Database(_) => "internal",
         }
     }
@@ -128,18 +141,38 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
-    /// `not_found`, `rate_limited`, `internal`.
+    /// `not_found`, `too_large`, `rate_limited`, `internal`.
     pub code: String,
     /// Human-readable message.
     pub message: String,
     /// Messages per field (column or input name), when the error concerns fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<FieldErrors>,
+    /// For imports: what is wrong with which rows (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<RowProblem>>,
+}
+
+/// One problem of an imported row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowProblem {
+    /// The data row, counting from 1 (CSV: after the header; JSON: the array element).
+    pub row: u64,
+    /// The line of the file where the row starts (CSV and NDJSON).
+    pub line: Option<u64>,
+    /// The column concerned, when known.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let this = self.with_columns(&[]);
+        let problems = match &this {
+            Error::Import { problems, .. } => Some(problems.clone()),
+            _ => None,
+        };
         let (message, fields) = match &this {
             Error::Internal(detail) => {
                 tracing::error!(%detail, "rubbie internal error");
@@ -150,7 +183,7 @@ impl IntoResponse for Error {
             }
             other => (other.to_string(), None),
         };
-        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields } };
+        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields, problems } };
         (this.status_code(), axum::Json(body)).into_response()
     }
 }

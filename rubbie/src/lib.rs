@@ -24,6 +24,7 @@ pub mod permissions;
 mod query;
 mod redact;
 mod state;
+mod tracking;
 
 use axum::Router;
 
@@ -32,7 +33,7 @@ pub use auth::create_or_update_admin;
 pub use auth::store::user_count;
 pub use config::{Config, HostInfo};
 pub use db::{Backend, Database};
-pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result};
+pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result, RowProblem};
 pub use flags::{Flag, Flags};
 pub use model::{FieldInfo, ModelInfo, RubbieModel};
 pub use redact::mask_url_password;

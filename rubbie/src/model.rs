@@ -27,6 +27,8 @@ pub struct FieldInfo {
     pub hidden: bool,
     /// Never written through rubbie (`#[rubbie(readonly)]`).
     pub readonly: bool,
+    /// Names the row where other rows reference it (`#[rubbie(display)]`).
+    pub display: bool,
     /// A foreign-key hint, `"table"` or `"table.column"` (`#[rubbie(references = "...")]`).
     pub references: Option<&'static str>,
 }

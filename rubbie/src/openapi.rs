@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 use utoipa::openapi::Server;
 
-use crate::http::{auth, explorer, export, flags, health, permissions, rows, settings, tables, users};
+use crate::http::{auth, explorer, export, flags, health, import, permissions, rows, settings, tables, users, views};
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
@@ -12,8 +12,9 @@ use crate::http::{auth, explorer, export, flags, health, permissions, rows, sett
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
-        tables::list_tables, tables::table_schema,
-        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows,
+        tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table,
+        rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
+        views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
         explorer::list_history, explorer::add_history, explorer::clear_history,
         explorer::list_saved, explorer::save_request, explorer::update_saved, explorer::delete_saved,
         flags::list_flags, flags::create_flag, flags::update_flag, flags::delete_flag,
@@ -29,6 +30,7 @@ use crate::http::{auth, explorer, export, flags, health, permissions, rows, sett
         (name = "auth", description = "Sign-in, sessions and API tokens"),
         (name = "tables", description = "Tables and their schema"),
         (name = "rows", description = "Browse and edit rows"),
+        (name = "views", description = "Saved views of a table, per user, optionally shared"),
         (name = "explorer", description = "The API explorer's history and saved requests"),
         (name = "flags", description = "Feature flags"),
         (name = "settings", description = "Server information and configuration"),

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::db::schema::{Schema, Table};
 use crate::db::{Database, introspect, migrations};
 use crate::error::{Error, Result};
+use crate::tracking;
 
 /// Shared, cheaply clonable state of one mounted rubbie.
 #[derive(Clone)]
@@ -67,7 +68,9 @@ impl AppState {
 
     /// Re-reads the catalogue.
     pub(crate) async fn refresh_schema(&self) -> Result<()> {
-        let schema = introspect::introspect(self.db()).await?;
+        let all = introspect::introspect(self.db()).await?;
+        let decisions = tracking::decisions(self.db()).await?;
+        let schema = tracking::apply(all, &decisions, self.config.track_introspected);
         *self.schema.write().expect("schema lock") = Arc::new(schema);
         *self.last_refresh.lock().expect("refresh lock") = Some(Instant::now());
         Ok(())
@@ -80,7 +83,15 @@ impl AppState {
     /// The table with this name as `access` may see it: unknown and invisible tables are both
     /// 404, so existence does not leak.
     pub(crate) async fn table_for(&self, name: &str, access: &crate::permissions::Access) -> Result<Table> {
-        let table = self.table(name).await?;
+        let table = match self.table(name).await {
+            Err(Error::NotFound(_))
+                if matches!(access, crate::permissions::Access::Admin)
+                    && self.schema().untracked.iter().any(|t| t.name == name) =>
+            {
+                return Err(Error::NotFound(format!("table {name:?} is not tracked: track it to browse it")));
+            }
+            other => other?,
+        };
         if !access.can_see(&table.name) {
             return Err(Error::NotFound(format!("no table named {name:?}")));
         }

@@ -3,29 +3,10 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{ADMIN, Client, Reply, TestDb, app, assert_error, enc};
+use common::{ADMIN, Client, Reply, TestDb, app, assert_error, enc, put_rule, user};
 use serde_json::{Value, json};
 
 const GADGETS: &str = "/admin/api/v1/tables/gadgets/rows";
-
-async fn put_rule(admin: &mut Client, role: &str, table: &str, op: &str, rule: Value) {
-    let reply = admin.send(Method::PUT, &format!("/admin/api/v1/permissions/{role}/{table}/{op}"), Some(rule)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{role} {table} {op}: {}", reply.text);
-}
-
-async fn user(admin: &mut Client, db: &rubbie::Database, name: &str, role: &str) -> Client {
-    let created = admin
-        .send(
-            Method::POST,
-            "/admin/api/v1/users",
-            Some(json!({"username": name, "password": "password-123", "role": role})),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let mut client = Client::new(app(db));
-    assert_eq!(client.login(name, "password-123").await.status, StatusCode::OK);
-    client
-}
 
 fn names(reply: &Reply) -> Vec<String> {
     reply.json["rows"]

@@ -255,6 +255,16 @@ impl Database {
 }
 
 impl Tx {
+    /// Runs one of rubbie's constant statements (a savepoint) in the transaction.
+    pub(crate) async fn execute_constant(&mut self, sql: &'static str) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
+            Tx::Postgres(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
+            Tx::Mysql(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
+        }
+        Ok(())
+    }
+
     /// The backend this transaction runs on.
     pub(crate) fn backend(&self) -> Backend {
         match self {
@@ -273,4 +283,61 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+impl Database {
+    /// The first integer of `stmt` (a SELECT), or None when it ran longer than `limit`. The
+    /// database itself stops the statement where it can (PostgreSQL `statement_timeout`, MariaDB
+    /// `max_statement_time`, MySQL `MAX_EXECUTION_TIME`); SQLite has no such setting, so there
+    /// the caller stops waiting and the statement finishes on its own.
+    pub(crate) async fn fetch_integer_within(&self, stmt: &Stmt, limit: std::time::Duration) -> Result<Option<i64>> {
+        let ms = limit.as_millis().clamp(1, u128::from(u32::MAX));
+        let built = stmt.build_for(self.backend());
+        let outcome = match self {
+            Database::Sqlite(p) => {
+                let query = sqlx::query_scalar_with::<_, i64, _>(AssertSqlSafe(built.sql), built.values);
+                match tokio::time::timeout(limit, query.fetch_one(p)).await {
+                    Ok(result) => result,
+                    Err(_) => return Ok(None),
+                }
+            }
+            Database::Postgres(p) => {
+                // SET LOCAL ends with the transaction, which is rolled back when dropped.
+                let mut tx = p.begin().await?;
+                sqlx::raw_sql(AssertSqlSafe(format!("SET LOCAL statement_timeout = {ms}"))).execute(&mut *tx).await?;
+                sqlx::query_scalar_with::<_, i64, _>(AssertSqlSafe(built.sql), built.values).fetch_one(&mut *tx).await
+            }
+            Database::Mysql(p) => {
+                // MariaDB scopes the limit to one statement; MySQL rejects that syntax and takes
+                // an optimizer hint instead.
+                let mariadb = format!("SET STATEMENT max_statement_time = {} FOR {}", ms as f64 / 1000.0, built.sql);
+                let first = sqlx::query_scalar_with::<_, i64, _>(AssertSqlSafe(mariadb), built.values.clone())
+                    .fetch_one(p)
+                    .await;
+                match first {
+                    Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42000") => {
+                        let mysql = built.sql.replacen("SELECT", &format!("SELECT /*+ MAX_EXECUTION_TIME({ms}) */"), 1);
+                        sqlx::query_scalar_with::<_, i64, _>(AssertSqlSafe(mysql), built.values).fetch_one(p).await
+                    }
+                    other => other,
+                }
+            }
+        };
+        match outcome {
+            Ok(n) => Ok(Some(n)),
+            Err(err) if is_statement_timeout(&err) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+/// PostgreSQL's query_canceled, MariaDB's ER_STATEMENT_TIMEOUT, MySQL's ER_QUERY_TIMEOUT.
+fn is_statement_timeout(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db_err) = err else {
+        return false;
+    };
+    if let Some(mysql) = db_err.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(mysql.number(), 1969 | 3024);
+    }
+    db_err.code().as_deref() == Some("57014")
 }

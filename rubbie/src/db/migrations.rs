@@ -93,6 +93,29 @@ CREATE TABLE IF NOT EXISTS rubbie_permissions (
 );
 ",
     },
+    Migration {
+        version: 4,
+        name: "tracked tables and saved views",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_tracked_tables (
+    table_name VARCHAR(190) NOT NULL PRIMARY KEY,
+    tracked SMALLINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    updated_by VARCHAR(190) NULL
+);
+CREATE TABLE IF NOT EXISTS rubbie_saved_views (
+    id {id},
+    user_id BIGINT NOT NULL REFERENCES rubbie_users (id) ON DELETE CASCADE,
+    table_name VARCHAR(190) NOT NULL,
+    name VARCHAR(190) NOT NULL,
+    definition TEXT NOT NULL,
+    shared SMALLINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (user_id, table_name, name)
+);
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

@@ -126,6 +126,10 @@ pub struct Table {
     pub primary_key: Vec<String>,
     /// Model or introspection.
     pub source: TableSource,
+    /// The column that names a row to people (a model's `#[rubbie(display)]` field, else a
+    /// `name`/`title`/`email`-like column): shown instead of bare ids where rows reference this
+    /// table. Null when nothing fits.
+    pub display_column: Option<String>,
     /// Columns in database order.
     pub columns: Vec<Column>,
     /// Outgoing foreign keys.
@@ -148,11 +152,14 @@ impl Table {
     }
 }
 
-/// All tables visible to rubbie, sorted by name.
+/// The host's tables, sorted by name: the tracked ones rubbie serves, and the untracked ones it
+/// only lists (so an admin can track them).
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    /// The tables.
+    /// The tracked tables: everything else in rubbie sees only these.
     pub tables: Vec<Table>,
+    /// Tables in the database that are not tracked.
+    pub untracked: Vec<Table>,
 }
 
 impl Schema {

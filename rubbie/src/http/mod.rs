@@ -7,11 +7,13 @@ pub(crate) mod export;
 pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
+pub(crate) mod import;
 pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod settings;
 pub(crate) mod tables;
 pub(crate) mod users;
+pub(crate) mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +35,8 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(tables::router())
         .merge(rows::router())
         .merge(export::router())
+        .merge(views::router())
+        .merge(import::router())
         .merge(explorer::router())
         .merge(flags::router())
         .merge(settings::router())

@@ -285,13 +285,8 @@ pub(crate) async fn preview(
         offset: 0,
         after: None,
         count: Some(rows::CountMode::Exact),
+        count_timeout: state.config.count_timeout,
         columns: None,
     };
-    let page = rows::list(state.db(), &schema, &table, query, &access).await?;
-    Ok(Json(RowsPage {
-        rows: page.rows,
-        count: page.count,
-        count_kind: page.count_kind,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(rows::list(state.db(), &schema, &table, query, &access).await?.into()))
 }

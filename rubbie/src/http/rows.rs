@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Path, Query, RawJson, RequestAccess};
 use crate::error::{Error, Result};
+use crate::query::labels::{self, Labels};
 use crate::query::rows::{self, BulkAction, CountMode, ListQuery};
 use crate::query::{filter, order};
 use crate::state::AppState;
@@ -52,6 +53,8 @@ pub struct RowsParams {
     pub count: Option<String>,
     /// Columns to return, comma-separated (default: all).
     pub columns: Option<String>,
+    /// `true` adds `labels`: what the page's foreign-key values are called.
+    pub labels: Option<bool>,
 }
 
 /// One page of rows.
@@ -64,12 +67,36 @@ pub struct RowsPage {
     pub count: Option<i64>,
     /// `exact` or `estimated`.
     pub count_kind: Option<&'static str>,
+    /// The exact count took longer than the configured limit and was stopped: `count` is then
+    /// the estimate (unfiltered) or null.
+    pub count_timed_out: bool,
     /// Pass as `after` for the next page (keyset); null on the last page or for sorts on
     /// nullable columns.
     pub next_cursor: Option<String>,
+    /// With `labels=true`: foreign-key column → (referenced value → the referenced row's display
+    /// column), for the referenced rows the caller may read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Labels>,
 }
 
-fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQuery> {
+impl From<rows::Page> for RowsPage {
+    fn from(page: rows::Page) -> Self {
+        RowsPage {
+            rows: page.rows,
+            count: page.count,
+            count_kind: page.count_kind,
+            count_timed_out: page.count_timed_out,
+            next_cursor: page.next_cursor,
+            labels: None,
+        }
+    }
+}
+
+fn list_query(
+    p: RowsParams,
+    table: &crate::db::schema::Table,
+    count_timeout: std::time::Duration,
+) -> Result<ListQuery> {
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_LIMIT}")));
@@ -94,6 +121,7 @@ fn list_query(p: RowsParams, table: &crate::db::schema::Table) -> Result<ListQue
         },
         after: p.after.filter(|a| !a.is_empty()),
         count,
+        count_timeout,
         columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
     })
 }
@@ -110,14 +138,15 @@ pub(crate) async fn list_rows(
     Query(params): Query<RowsParams>,
 ) -> Result<Json<RowsPage>> {
     let table = state.table_for(&table, &access).await?;
-    let query = list_query(params, &table)?;
-    let page = rows::list(state.db(), &state.schema(), &table, query, &access).await?;
-    Ok(Json(RowsPage {
-        rows: page.rows,
-        count: page.count,
-        count_kind: page.count_kind,
-        next_cursor: page.next_cursor,
-    }))
+    let with_labels = params.labels.unwrap_or(false);
+    let timeout = state.config.count_timeout;
+    let query = list_query(params, &table, timeout)?;
+    let schema = state.schema();
+    let mut page: RowsPage = rows::list(state.db(), &schema, &table, query, &access).await?.into();
+    if with_labels {
+        page.labels = Some(labels::for_page(state.db(), &schema, &table, &page.rows, &access, timeout).await?);
+    }
+    Ok(Json(page))
 }
 
 /// One row by primary key (composite keys: values joined by `,`, with `~2C` for a comma).

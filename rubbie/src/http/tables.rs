@@ -1,20 +1,28 @@
-//! The table list and one table's schema.
+//! The table list, one table's schema, and tracking (which tables rubbie serves).
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Extension, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::extract::{Json, Path, RequestAccess};
+use super::users::require_admin;
+use crate::auth::CurrentUser;
 use crate::db::introspect;
 use crate::db::schema::{Table, TableSource};
 use crate::error::{Error, Result};
 use crate::permissions::Access;
 use crate::state::AppState;
+use crate::tracking;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/tables", get(list_tables)).route("/api/v1/tables/{table}", get(table_schema))
+    Router::new()
+        .route("/api/v1/tables", get(list_tables))
+        .route("/api/v1/tables/{table}", get(table_schema))
+        .route("/api/v1/tables/{table}/track", post(track_table))
+        .route("/api/v1/tables/{table}/untrack", post(untrack_table))
 }
 
 /// A table in the list.
@@ -32,13 +40,30 @@ pub struct TableSummary {
     pub row_estimate: Option<i64>,
     /// Number of columns.
     pub column_count: usize,
+    /// The column that names a row (see the table schema).
+    pub display_column: Option<String>,
 }
 
 /// All tables rubbie shows.
 #[derive(Serialize, ToSchema)]
 pub struct TableList {
-    /// Tables sorted by name.
+    /// Tracked tables sorted by name.
     pub tables: Vec<TableSummary>,
+    /// Tables in the database that rubbie does not serve until an admin tracks them (always
+    /// empty for other roles).
+    pub untracked: Vec<TableSummary>,
+}
+
+fn summary(t: Table, estimates: &std::collections::HashMap<String, i64>) -> TableSummary {
+    TableSummary {
+        row_estimate: estimates.get(&t.name).copied(),
+        column_count: t.columns.len(),
+        name: t.name,
+        label: t.label,
+        primary_key: t.primary_key,
+        source: t.source,
+        display_column: t.display_column,
+    }
 }
 
 /// Lists the tables (rubbie's own tables are never listed).
@@ -49,26 +74,17 @@ pub(crate) async fn list_tables(
     RequestAccess(access): RequestAccess,
 ) -> Result<Json<TableList>> {
     state.refresh_schema().await?;
-    // Statistics count rows a role's filter may hide: only admins see them.
-    let estimates = match access {
-        Access::Admin => introspect::row_estimates(state.db(), None).await?,
+    let schema = state.schema();
+    // Statistics count rows a role's filter may hide, and untracked tables are the admins'
+    // business: only admins see either.
+    let (estimates, untracked) = match access {
+        Access::Admin => (introspect::row_estimates(state.db(), None).await?, schema.untracked.clone()),
         Access::Role { .. } => Default::default(),
     };
-    let tables = state
-        .schema()
-        .tables
-        .iter()
-        .filter_map(|t| access.shape(t))
-        .map(|t| TableSummary {
-            row_estimate: estimates.get(&t.name).copied(),
-            column_count: t.columns.len(),
-            name: t.name,
-            label: t.label,
-            primary_key: t.primary_key,
-            source: t.source,
-        })
-        .collect();
-    Ok(Json(TableList { tables }))
+    Ok(Json(TableList {
+        tables: schema.tables.iter().filter_map(|t| access.shape(t)).map(|t| summary(t, &estimates)).collect(),
+        untracked: untracked.into_iter().map(|t| summary(t, &estimates)).collect(),
+    }))
 }
 
 /// One table's columns, keys and indexes.
@@ -82,4 +98,47 @@ pub(crate) async fn table_schema(
 ) -> Result<Json<Table>> {
     let table = state.table_for(&table, &access).await?;
     access.shape(&table).map(Json).ok_or_else(|| Error::NotFound(format!("no table named {:?}", table.name)))
+}
+
+/// Records the decision and re-reads the schema; `table` must exist in the database.
+async fn set_tracked(state: &AppState, user: &CurrentUser, table: &str, tracked: bool) -> Result<()> {
+    require_admin(user)?;
+    state.refresh_schema().await?;
+    let schema = state.schema();
+    if !schema.tables.iter().chain(&schema.untracked).any(|t| t.name == table) {
+        return Err(Error::NotFound(format!("no table named {table:?}")));
+    }
+    tracking::set(state.db(), table, tracked, &user.username).await?;
+    state.refresh_schema().await
+}
+
+/// Tracks a table: rubbie serves it from now on (admins only). Answers with its summary.
+#[utoipa::path(post, path = "/api/v1/tables/{table}/track", tag = "tables",
+    params(("table" = String, Path, description = "table name")),
+    responses((status = 200, body = TableSummary), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn track_table(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(table): Path<String>,
+) -> Result<Json<TableSummary>> {
+    set_tracked(&state, &user, &table, true).await?;
+    let estimates = introspect::row_estimates(state.db(), Some(&table)).await?;
+    let tracked = state.table(&table).await?;
+    Ok(Json(summary(tracked, &estimates)))
+}
+
+/// Untracks a table: rubbie stops serving it (its rows, schema, permissions and relations) until
+/// it is tracked again; the table and its data are untouched (admins only).
+#[utoipa::path(post, path = "/api/v1/tables/{table}/untrack", tag = "tables",
+    params(("table" = String, Path, description = "table name")),
+    responses((status = 204, description = "untracked"), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn untrack_table(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(table): Path<String>,
+) -> Result<StatusCode> {
+    set_tracked(&state, &user, &table, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -321,6 +321,7 @@ mod tests {
             label: "Orders".into(),
             primary_key: vec!["id".into()],
             source: TableSource::Introspected,
+            display_column: None,
             columns: vec![
                 column("id", ColumnKind::Integer, "bigint"),
                 column("customer_id", ColumnKind::Integer, "bigint"),
@@ -336,12 +337,13 @@ mod tests {
             label: "Customers".into(),
             primary_key: vec!["id".into()],
             source: TableSource::Introspected,
+            display_column: None,
             columns: vec![column("id", ColumnKind::Integer, "bigint"), column("email", ColumnKind::Text, "text")],
             foreign_keys: vec![],
             referenced_by: vec![ForeignKey { references_table: "orders".into(), ..fk }],
             indexes: vec![],
         };
-        Schema { tables: vec![customers, orders] }
+        Schema { tables: vec![customers, orders], untracked: Vec::new() }
     }
 
     /// The SQL each backend gets for one expression using every construct of the language.

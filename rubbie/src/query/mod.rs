@@ -2,6 +2,8 @@
 //! write of the host's rows (one place, so permissions and audit can hook in later).
 
 pub(crate) mod filter;
+pub(crate) mod import;
+pub(crate) mod labels;
 pub(crate) mod order;
 pub(crate) mod pk;
 pub(crate) mod rows;

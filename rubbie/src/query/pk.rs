@@ -46,6 +46,7 @@ mod tests {
             label: "T".into(),
             primary_key: pk.iter().map(|s| s.to_string()).collect(),
             source: TableSource::Introspected,
+            display_column: None,
             columns: vec![],
             foreign_keys: vec![],
             referenced_by: vec![],

@@ -38,6 +38,8 @@ pub(crate) struct ListQuery {
     pub offset: u64,
     pub after: Option<String>,
     pub count: Option<CountMode>,
+    /// How long an exact count may take before the estimate is given instead.
+    pub count_timeout: std::time::Duration,
     pub columns: Option<Vec<String>>,
 }
 
@@ -46,7 +48,50 @@ pub(crate) struct Page {
     pub rows: Box<RawValue>,
     pub count: Option<i64>,
     pub count_kind: Option<&'static str>,
+    /// The exact count took longer than allowed (`count` is then the estimate, or null).
+    pub count_timed_out: bool,
     pub next_cursor: Option<String>,
+}
+
+/// What a read of a table may touch: the role's access to it, the columns to return and the
+/// combined filter; the sort is trimmed to what the role may read.
+struct ReadPlan<'t> {
+    read: TableAccess,
+    columns: Vec<&'t Column>,
+    filter: Option<Condition>,
+}
+
+fn plan_read<'t>(
+    backend: Backend,
+    schema: &Schema,
+    table: &'t Table,
+    filter: (Option<&Json>, Option<&str>),
+    order: &mut Vec<SortKey>,
+    columns: Option<&[String]>,
+    access: &Access,
+) -> Result<ReadPlan<'t>> {
+    let read = access.to(table, Operation::Select)?;
+    if let Some(key) = order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
+        return Err(not_readable(table, &key.column));
+    }
+    order.retain(|k| read.allows(&k.column));
+    let columns = projection(table, columns, &read)?;
+    let filter = combined_filter(backend, schema, table, filter, access, &read)?;
+    Ok(ReadPlan { read, columns, filter })
+}
+
+/// Checks a saved view's filter, search, sort and columns against the table as `access` may
+/// read it, without running anything.
+pub(crate) fn check_view(
+    backend: Backend,
+    schema: &Schema,
+    table: &Table,
+    filter: (Option<&Json>, Option<&str>),
+    mut order: Vec<SortKey>,
+    columns: Option<&[String]>,
+    access: &Access,
+) -> Result<()> {
+    plan_read(backend, schema, table, filter, &mut order, columns, access).map(drop)
 }
 
 /// The columns to return: the requested ones (each must be readable) or every readable one.
@@ -112,12 +157,15 @@ pub(crate) async fn list(
     access: &Access,
 ) -> Result<Page> {
     let backend = db.backend();
-    let read = access.to(table, Operation::Select)?;
-    if let Some(key) = q.order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
-        return Err(not_readable(table, &key.column));
-    }
-    q.order.retain(|k| read.allows(&k.column));
-    let mut columns = projection(table, q.columns.as_deref(), &read)?;
+    let ReadPlan { read, mut columns, filter } = plan_read(
+        backend,
+        schema,
+        table,
+        (q.filter.as_ref(), q.search.as_deref()),
+        &mut q.order,
+        q.columns.as_deref(),
+        access,
+    )?;
     // The cursor is read from the last row: sort columns left out by `columns` are fetched too
     // and removed again below.
     let extra: Vec<&Column> = q
@@ -127,7 +175,6 @@ pub(crate) async fn list(
         .filter(|c| !columns.iter().any(|p| p.name == c.name))
         .collect();
     columns.extend(extra.iter().copied());
-    let filter = combined_filter(backend, schema, table, (q.filter.as_ref(), q.search.as_deref()), access, &read)?;
     let keyset = keyset_allowed(backend, table, &q.order) && read.limit.is_none();
     // The page is chosen first and only its rows are turned into JSON: a database computes the
     // select list of every row it skips, and OFFSET 500000 must not build 500,000 objects.
@@ -177,12 +224,12 @@ pub(crate) async fn list(
     if !extra.is_empty() {
         rows = rows.iter().map(|r| without_columns(r, &extra)).collect::<Result<_>>()?;
     }
-    let (count, count_kind) = count(db, table, filter, q.count).await?;
+    let (count, count_kind, count_timed_out) = count(db, table, filter, q.count, q.count_timeout).await?;
     let count = match (count, read.limit) {
         (Some(n), Some(cap)) => Some(Ord::min(n, cap as i64)),
         (n, _) => n,
     };
-    Ok(Page { rows: json_array(rows)?, count, count_kind, next_cursor })
+    Ok(Page { rows: json_array(rows)?, count, count_kind, count_timed_out, next_cursor })
 }
 
 fn order_by(query: &mut SelectStatement, table: &Table, order: &[SortKey]) {
@@ -209,14 +256,9 @@ pub(crate) fn export(
     columns: Option<&[String]>,
     access: &Access,
 ) -> Result<ExportQuery> {
-    let read = access.to(table, Operation::Select)?;
-    if let Some(key) = order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
-        return Err(not_readable(table, &key.column));
-    }
-    order.retain(|k| read.allows(&k.column));
-    let columns = projection(table, columns, &read)?;
+    let ReadPlan { read, columns, filter } = plan_read(backend, schema, table, filter, &mut order, columns, access)?;
     let mut query = select_rows(backend, table, &columns);
-    if let Some(cond) = combined_filter(backend, schema, table, filter, access, &read)? {
+    if let Some(cond) = filter {
         query.cond_where(cond);
     }
     order_by(&mut query, table, &order);
@@ -234,20 +276,24 @@ fn without_columns(row: &str, columns: &[&Column]) -> Result<String> {
     serde_json::to_string(&value).map_err(Error::internal)
 }
 
+/// The total, its kind, and whether an exact count ran out of time.
 async fn count(
     db: &Database,
     table: &Table,
     filter: Option<Condition>,
     mode: Option<CountMode>,
-) -> Result<(Option<i64>, Option<&'static str>)> {
+    limit: std::time::Duration,
+) -> Result<(Option<i64>, Option<&'static str>, bool)> {
     if mode == Some(CountMode::None) {
-        return Ok((None, None));
+        return Ok((None, None, false));
     }
-    if filter.is_none() && mode != Some(CountMode::Exact) {
-        let estimate = introspect::row_estimates(db, Some(&table.name)).await?.get(&table.name).copied();
-        match (estimate, mode) {
-            (Some(n), Some(CountMode::Estimated)) => return Ok((Some(n), Some("estimated"))),
-            (Some(n), None) if n > EXACT_COUNT_UP_TO => return Ok((Some(n), Some("estimated"))),
+    let unfiltered = filter.is_none();
+    let estimate =
+        || async { Ok::<_, Error>(introspect::row_estimates(db, Some(&table.name)).await?.get(&table.name).copied()) };
+    if unfiltered && mode != Some(CountMode::Exact) {
+        match (estimate().await?, mode) {
+            (Some(n), Some(CountMode::Estimated)) => return Ok((Some(n), Some("estimated"), false)),
+            (Some(n), None) if n > EXACT_COUNT_UP_TO => return Ok((Some(n), Some("estimated"), false)),
             _ => {}
         }
     }
@@ -255,8 +301,15 @@ async fn count(
     if let Some(cond) = filter {
         query.cond_where(cond);
     }
-    let n = db.pooled().fetch_integers(&query).await?.first().copied().unwrap_or(0);
-    Ok((Some(n), Some("exact")))
+    match db.fetch_integer_within(&query, limit).await? {
+        Some(n) => Ok((Some(n), Some("exact"), false)),
+        // Statistics describe the whole table: they stand in only when nothing narrows it.
+        None if unfiltered => {
+            let n = estimate().await?;
+            Ok((n, n.map(|_| "estimated"), true))
+        }
+        None => Ok((None, None, true)),
+    }
 }
 
 /// Keyset pagination needs every sort column non-null and of a kind that compares exactly the
@@ -375,7 +428,7 @@ fn not_found(table: &Table, segment: &str) -> Error {
 /// covers, values of the right type; then the rule's presets, which the body may not set. On
 /// insert, a null for a column the database fills (identity, auto-increment) means "let the
 /// database choose" and is left out.
-fn writable_values(
+pub(crate) fn writable_values(
     backend: Backend,
     table: &Table,
     body: &Json,
@@ -417,7 +470,7 @@ fn writable_values(
 }
 
 /// SQLite reports a broken foreign key without naming it: blame the key columns that were written.
-fn name_foreign_keys(err: Error, table: &Table, body: &Json) -> Error {
+pub(crate) fn name_foreign_keys(err: Error, table: &Table, body: &Json) -> Error {
     match err.with_columns(&table.column_names()) {
         Error::Conflict { message, mut fields } if fields.is_empty() && message.contains("foreign key") => {
             for fk in &table.foreign_keys {
@@ -484,9 +537,25 @@ pub(crate) async fn insert(
     body: &Json,
     access: &Access,
 ) -> Result<String> {
-    let backend = db.backend();
     let rule = access.to(table, Operation::Insert)?;
-    let values = writable_values(backend, table, body, true, &rule)?;
+    let mut tx = db.begin().await?;
+    let answer = insert_in(&mut tx, schema, table, body, access, &rule).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// Inserts one row inside `tx` under `rule`, checks the rule's check on it, and returns it as
+/// the role may read it.
+pub(crate) async fn insert_in(
+    tx: &mut Tx,
+    schema: &Schema,
+    table: &Table,
+    body: &Json,
+    access: &Access,
+    rule: &TableAccess,
+) -> Result<String> {
+    let backend = tx.backend();
+    let values = writable_values(backend, table, body, true, rule)?;
     let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
     if values.is_empty() {
         insert.or_default_values();
@@ -495,7 +564,6 @@ pub(crate) async fn insert(
         insert.values(values.into_iter().map(|(_, e)| e)).map_err(Error::internal)?;
     }
     let columns: Vec<&Column> = table.columns.iter().collect();
-    let mut tx = db.begin().await?;
     let (key, row) = if backend != Backend::Mysql {
         insert.returning(returning_row(backend, table));
         let row = tx.fetch_text(&insert).await.map_err(|e| name_foreign_keys(e, table, body))?;
@@ -527,14 +595,12 @@ pub(crate) async fn insert(
             (None, None) => return Err(Error::internal("no auto-increment id after INSERT")),
         };
         let cond = pk_condition(backend, table, &key)?;
-        let row = fetch_row(&mut tx, backend, table, &columns, cond)
+        let row = fetch_row(tx, backend, table, &columns, cond)
             .await?
             .ok_or_else(|| Error::internal("inserted row not found"))?;
         (key, row)
     };
-    let answer = checked_answer(&mut tx, schema, table, access, &rule, &key, row).await?;
-    tx.commit().await?;
-    Ok(answer)
+    checked_answer(tx, schema, table, access, rule, &key, row).await
 }
 
 /// Updates the given columns of one row (if the role's filter reaches it); returns the row as

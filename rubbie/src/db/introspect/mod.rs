@@ -83,6 +83,7 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
                 name: raw.table.clone(),
                 primary_key: Vec::new(),
                 source: TableSource::Introspected,
+                display_column: None,
                 columns: Vec::new(),
                 foreign_keys: Vec::new(),
                 referenced_by: Vec::new(),
@@ -139,8 +140,28 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
             apply_model(&mut tables[i], model);
         }
     }
+    for table in &mut tables {
+        if table.display_column.is_none() {
+            table.display_column = guess_display_column(table);
+        }
+    }
     tables.sort_by(|a, b| a.name.cmp(&b.name));
-    Schema { tables }
+    Schema { tables, untracked: Vec::new() }
+}
+
+/// Column names people use for what a row is called, best first.
+const DISPLAY_NAMES: &[&str] =
+    &["name", "title", "label", "display_name", "full_name", "username", "email", "code", "slug", "sku"];
+
+/// The column most likely to name a row: a well-known name, else the first plain text column
+/// outside the key.
+fn guess_display_column(table: &Table) -> Option<String> {
+    let candidates = || table.columns.iter().filter(|c| !c.primary_key && !c.hidden && c.kind == ColumnKind::Text);
+    DISPLAY_NAMES
+        .iter()
+        .find_map(|wanted| candidates().find(|c| c.name.eq_ignore_ascii_case(wanted)))
+        .or_else(|| candidates().next())
+        .map(|c| c.name.clone())
 }
 
 /// Marks primary-key columns and single-column foreign-key targets.
@@ -174,6 +195,9 @@ fn apply_model(table: &mut Table, model: &ModelInfo) {
             column.label = label.to_owned();
         }
         column.hidden |= field.hidden;
+        if field.display {
+            table.display_column = Some(column.name.clone());
+        }
         column.readonly |= field.readonly;
         if column.references.is_none()
             && let Some(hint) = field.references

@@ -1,0 +1,62 @@
+//! Which of the database's tables rubbie serves. A table registered by a model is tracked; any
+//! other table only when `Config::track_introspected` says so. An admin's track/untrack in the
+//! console overrides both and is kept in `rubbie_tracked_tables`, like Hasura's tracking.
+
+use std::collections::HashMap;
+
+use sea_query::{Expr, ExprTrait, Query};
+use serde::Deserialize;
+
+use crate::db::Database;
+use crate::db::exec::Executor;
+use crate::db::internal::{Field, fetch_all};
+use crate::db::schema::{Schema, TableSource};
+use crate::error::Result;
+
+const TABLE: &str = "rubbie_tracked_tables";
+
+#[derive(Deserialize)]
+struct Decision {
+    table_name: String,
+    tracked: i64,
+}
+
+/// The admins' decisions: table name → tracked.
+pub(crate) async fn decisions(db: &Database) -> Result<HashMap<String, bool>> {
+    const FIELDS: [Field<'static>; 2] = [("table_name", TABLE, "table_name"), ("tracked", TABLE, "tracked")];
+    let rows: Vec<Decision> = fetch_all(db, &FIELDS, Query::select().from(TABLE).to_owned()).await?;
+    Ok(rows.into_iter().map(|d| (d.table_name, d.tracked != 0)).collect())
+}
+
+/// Records that `table` is (or is not) tracked, replacing an earlier decision.
+pub(crate) async fn set(db: &Database, table: &str, tracked: bool, by: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("table_name").eq(table)).to_owned()).await?;
+    let insert = Query::insert()
+        .into_table(TABLE)
+        .columns(["table_name", "tracked", "updated_at", "updated_by"])
+        .values_panic([table.into(), i64::from(tracked).into(), crate::auth::now().into(), by.into()])
+        .to_owned();
+    tx.execute(&insert).await?;
+    tx.commit().await
+}
+
+/// Splits the introspected schema into tracked and untracked tables. Tracked tables lose their
+/// relations to untracked ones, so nothing in rubbie reaches an untracked table through them.
+pub(crate) fn apply(all: Schema, decisions: &HashMap<String, bool>, track_introspected: bool) -> Schema {
+    let (mut tables, untracked): (Vec<_>, Vec<_>) = all
+        .tables
+        .into_iter()
+        .partition(|t| decisions.get(&t.name).copied().unwrap_or(t.source == TableSource::Model || track_introspected));
+    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    for table in &mut tables {
+        table.foreign_keys.retain(|fk| names.contains(&fk.references_table));
+        table.referenced_by.retain(|fk| names.contains(&fk.references_table));
+        for column in &mut table.columns {
+            if column.references.as_ref().is_some_and(|r| !names.contains(&r.table)) {
+                column.references = None;
+            }
+        }
+    }
+    Schema { tables, untracked }
+}
