@@ -507,3 +507,74 @@ async fn bulk_actions_are_all_or_nothing() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn foreign_keys_come_with_the_labels_of_the_rows_they_reference() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        let mut c = Client::signed_in(&t.db).await;
+        let page = c.get(&format!("{ROWS}?order_by=id&labels=true")).await;
+        assert_eq!(
+            page.json["labels"],
+            json!({"maker_id": {"1": "Acme", "2": "Globex", "3": "Initech"}}),
+            "{b:?}: {}",
+            page.text
+        );
+        let tags = c.get("/admin/api/v1/tables/gadget_tags/rows?labels=true&where=%7B%22tag%22%3A%7B%22_eq%22%3A%22heavy%22%7D%7D").await;
+        assert_eq!(tags.json["labels"], json!({"gadget_id": {"1": "Anvil", "3": "Hammer"}}), "{b:?}");
+        let no_fk_column = c.get(&format!("{ROWS}?columns=name&labels=true")).await;
+        assert_eq!(no_fk_column.json["labels"], json!({}), "{b:?}");
+        assert!(c.get(ROWS).await.json.get("labels").is_none(), "{b:?}: only when asked");
+
+        // A role that cannot read makers gets no maker labels.
+        c.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "viewer"}))).await;
+        common::put_rule(&mut c, "viewer", "gadgets", "select", json!({})).await;
+        let mut viewer = common::user(&mut c, &t.db, "vera", "viewer").await;
+        assert_eq!(viewer.get(&format!("{ROWS}?labels=true")).await.json["labels"], json!({}), "{b:?}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_exact_count_that_runs_too_long_gives_way() {
+    for t in TestDb::all().await {
+        let b = t.backend();
+        let seed = match b {
+            rubbie::Backend::Sqlite => {
+                "CREATE TABLE big (id INTEGER PRIMARY KEY, label TEXT NOT NULL); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 300000) INSERT INTO big SELECT i, 'row ' || i FROM s;"
+            }
+            rubbie::Backend::Postgres => {
+                "CREATE TABLE big (id BIGINT PRIMARY KEY, label TEXT NOT NULL); INSERT INTO big SELECT i, 'row ' || i FROM generate_series(1, 300000) i;"
+            }
+            rubbie::Backend::Mysql => {
+                "CREATE TABLE big (id BIGINT PRIMARY KEY, label VARCHAR(50) NOT NULL); INSERT INTO big SELECT seq, CONCAT('row ', seq) FROM seq_1_to_300000;"
+            }
+        };
+        common::exec(&t.db, seed).await;
+        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+        let config = rubbie::Config::new(t.db.clone()).track_introspected(true);
+        let mut patient = Client::new(common::app_with(config.clone()));
+        patient.login(common::ADMIN.0, common::ADMIN.1).await;
+        let mut hasty = Client::new(common::app_with(config.count_timeout(std::time::Duration::from_millis(1))));
+        hasty.login(common::ADMIN.0, common::ADMIN.1).await;
+        let path =
+            format!("/admin/api/v1/tables/big/rows?count=exact&limit=5&where={}", enc(r#"{"label":{"_like":"%99%"}}"#));
+
+        let counted = patient.get(&path).await;
+        assert_eq!(
+            (counted.json["count"].clone(), counted.json["count_timed_out"].clone()),
+            (json!(11073), json!(false)),
+            "{b:?}: {}",
+            counted.text
+        );
+        let gave_way = hasty.get(&path).await;
+        assert_eq!(gave_way.status, StatusCode::OK, "{b:?}: {}", gave_way.text);
+        assert_eq!(gave_way.json["count_timed_out"], true, "{b:?}");
+        assert_eq!(gave_way.json["count"], Value::Null, "{b:?}: no estimate describes a filtered count");
+        assert_eq!(gave_way.json["rows"].as_array().unwrap().len(), 5, "{b:?}: the page still comes");
+        // The connection the count ran on is usable again.
+        assert_eq!(patient.get(&path).await.json["count"], 11073, "{b:?}");
+        t.cleanup().await;
+    }
+}

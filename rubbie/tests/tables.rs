@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{Client, TestDb, assert_error};
 use rubbie::RubbieModel;
 use serde_json::Value;
@@ -149,4 +149,94 @@ async fn tables_created_after_start_are_found() {
     assert!(list.text.contains("\"late\""), "{}", list.text);
     assert_eq!(client.get("/admin/api/v1/tables/late/rows").await.status, StatusCode::OK);
     t.cleanup().await;
+}
+
+#[tokio::test]
+async fn introspected_tables_are_served_once_tracked() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+        let fresh = || {
+            let mut c = Client::new(common::app_with(rubbie::Config::new(t.db.clone())));
+            async move {
+                c.login(common::ADMIN.0, common::ADMIN.1).await;
+                c
+            }
+        };
+        let mut c = fresh().await;
+        let names = |reply: &common::Reply, key: &str| -> Vec<String> {
+            reply.json[key].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+        };
+        let listed = c.get("/admin/api/v1/tables").await;
+        assert_eq!(names(&listed, "tables"), ["makers"], "{b:?}: only the model is tracked by default");
+        assert_eq!(names(&listed, "untracked"), ["gadget_tags", "gadgets"], "{b:?}");
+        let rows = c.get("/admin/api/v1/tables/gadgets/rows").await;
+        assert_error(&rows, StatusCode::NOT_FOUND, "not_found");
+        assert!(rows.json["error"]["message"].as_str().unwrap().contains("not tracked"), "{}", rows.text);
+
+        let tracked = c.send(Method::POST, "/admin/api/v1/tables/gadgets/track", None).await;
+        assert_eq!(tracked.status, StatusCode::OK, "{b:?}: {}", tracked.text);
+        assert_eq!(tracked.json["name"], "gadgets");
+        assert_eq!(tracked.json["display_column"], "name");
+        assert_eq!(c.get("/admin/api/v1/tables/gadgets/rows").await.status, StatusCode::OK);
+        // Relations to untracked tables are not followed.
+        let gadgets = c.get("/admin/api/v1/tables/gadgets").await.json;
+        assert_eq!(gadgets["referenced_by"], serde_json::json!([]), "{b:?}: gadget_tags is untracked");
+        let through = format!(
+            "/admin/api/v1/tables/gadgets/rows?where={}",
+            common::enc(r#"{"gadget_tags":{"tag":{"_eq":"heavy"}}}"#)
+        );
+        assert_eq!(c.get(&through).await.status, StatusCode::BAD_REQUEST, "{b:?}");
+
+        // Decisions persist: a new instance on the same database serves the same tables.
+        let mut c = fresh().await;
+        assert_eq!(names(&c.get("/admin/api/v1/tables").await, "tables"), ["gadgets", "makers"], "{b:?}");
+        assert_eq!(
+            c.send(Method::POST, "/admin/api/v1/tables/makers/untrack", None).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let listed = c.get("/admin/api/v1/tables").await;
+        assert_eq!(names(&listed, "tables"), ["gadgets"], "{b:?}: a model can be untracked too");
+        assert_eq!(column(&c.get("/admin/api/v1/tables/gadgets").await.json, "maker_id")["references"], Value::Null);
+        assert_error(
+            &c.send(Method::POST, "/admin/api/v1/tables/nope/track", None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+
+        // Only admins track, and only admins see what is untracked.
+        c.send(Method::POST, "/admin/api/v1/roles", Some(serde_json::json!({"name": "viewer"}))).await;
+        common::put_rule(&mut c, "viewer", "gadgets", "select", serde_json::json!({})).await;
+        let mut viewer = common::user(&mut c, &t.db, "vera", "viewer").await;
+        let seen = viewer.get("/admin/api/v1/tables").await;
+        assert_eq!((names(&seen, "tables"), names(&seen, "untracked")), (vec!["gadgets".to_owned()], vec![]), "{b:?}");
+        let refused = viewer.send(Method::POST, "/admin/api/v1/tables/gadget_tags/track", None).await;
+        assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn tables_name_their_display_column() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let mut c = Client::signed_in(&t.db).await;
+        let listed = c.get("/admin/api/v1/tables").await.json;
+        let display: Vec<(&str, &Value)> = listed["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["name"].as_str().unwrap(), &t["display_column"]))
+            .collect();
+        assert_eq!(
+            display,
+            [
+                ("gadget_tags", &Value::from("note")),
+                ("gadgets", &Value::from("name")),
+                ("makers", &Value::from("name"))
+            ]
+        );
+        t.cleanup().await;
+    }
 }

@@ -13,6 +13,8 @@ pub const ORDERS: usize = 20_000;
 const CUSTOMERS: usize = 2_000;
 const PRODUCTS: usize = 300;
 const BATCH: usize = 500;
+/// Rows of the untracked demo table.
+const NEWSLETTER_SIGNUPS: usize = 300;
 
 const STATUSES: [&str; 5] = ["new", "paid", "shipped", "delivered", "cancelled"];
 
@@ -92,6 +94,12 @@ CREATE TABLE order_items (
     FOREIGN KEY (product_id) REFERENCES products (id)
 );
 CREATE INDEX order_items_product_id ON order_items (product_id);
+CREATE TABLE newsletter_signups (
+    id {id},
+    email VARCHAR(254) NOT NULL UNIQUE,
+    source VARCHAR(40) NOT NULL,
+    subscribed_at {ts} NOT NULL
+);
 "
     )
     // MySQL ignores inline REFERENCES; the table-level FOREIGN KEY is what every backend keeps.
@@ -333,6 +341,18 @@ async fn seed(db: &Database) -> Result<(), sqlx::Error> {
         insert(db, &orders).await?;
         insert(db, &items).await?;
     }
+    // No model for this one: it shows as untracked until an admin tracks it.
+    let mut signups =
+        Query::insert().into_table("newsletter_signups").columns(["email", "source", "subscribed_at"]).to_owned();
+    for i in 0..NEWSLETTER_SIGNUPS {
+        let source = ["checkout", "footer", "blog", "popup"][rng.random_range(0..4)];
+        signups.values_panic([
+            format!("reader{}@example.org", i + 1).into(),
+            source.into(),
+            ts(start + rng.random_range(0..60 * 86_400 * 6)),
+        ]);
+    }
+    insert(db, &signups).await?;
     if backend == Backend::Postgres {
         // Explicit ids were given: move the identity past them, and give the planner statistics.
         run(db, "SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT MAX(id) FROM orders)); ANALYZE;".into())

@@ -49,8 +49,10 @@ pub struct ServerInfo {
     pub pool: PoolInfo,
     /// Seconds since this rubbie router was built.
     pub uptime_seconds: u64,
-    /// Tables rubbie shows.
+    /// Tables rubbie serves (tracked).
     pub tables_count: usize,
+    /// Tables in the database that are not tracked.
+    pub untracked_tables_count: usize,
     /// Of those, tables with a `#[derive(RubbieModel)]`.
     pub model_tables_count: usize,
     /// Version of rubbie's own tables.
@@ -116,6 +118,7 @@ pub(crate) async fn server(
         pool: pool_info(state.db()),
         uptime_seconds: state.started.elapsed().as_secs(),
         tables_count: schema.tables.len(),
+        untracked_tables_count: schema.untracked.len(),
         model_tables_count: schema.tables.iter().filter(|t| t.source == TableSource::Model).count(),
         internal_schema_version: migrations::current_version(state.db()).await?,
     }))
@@ -141,6 +144,9 @@ pub(crate) async fn config(
         plain("login_attempts_per_window", c.login_attempts),
         plain("login_window_seconds", c.login_window.as_secs()),
         plain("host_openapi_merged", c.host_openapi.is_some()),
+        plain("track_introspected", c.track_introspected),
+        plain("count_timeout_ms", c.count_timeout.as_millis()),
+        plain("import_limit_bytes", c.import_limit),
     ];
     let host = c
         .host_settings

@@ -456,6 +456,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tables/{table}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a file into the table in one transaction: every row or none. Problems come back as a
+         *     422 whose `problems` name the row, the file line and the column.
+         */
+        post: operations["import_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tables/{table}/rows": {
         parameters: {
             query?: never;
@@ -491,6 +511,80 @@ export interface paths {
         head?: never;
         /** Changes the given columns of a row; answers with the row as stored. */
         patch: operations["update_row"];
+        trace?: never;
+    };
+    "/api/v1/tables/{table}/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tracks a table: rubbie serves it from now on (admins only). Answers with its summary. */
+        post: operations["track_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tables/{table}/untrack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Untracks a table: rubbie stops serving it (its rows, schema, permissions and relations) until
+         *     it is tracked again; the table and its data are untouched (admins only).
+         */
+        post: operations["untrack_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tables/{table}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The table's views the user may use: their own and the shared ones. */
+        get: operations["list_views"];
+        put?: never;
+        /** Saves a view of the table for the signed-in user. */
+        post: operations["create_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tables/{table}/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One view (own or shared). */
+        get: operations["get_view"];
+        put?: never;
+        post?: never;
+        /** Deletes a view (its owner, or an admin for a shared one). */
+        delete: operations["delete_view"];
+        options?: never;
+        head?: never;
+        /** Changes a view (its owner only). */
+        patch: operations["update_view"];
         trace?: never;
     };
     "/api/v1/users": {
@@ -677,12 +771,14 @@ export interface components {
         ErrorDetail: {
             /**
              * @description Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
-             *     `not_found`, `rate_limited`, `internal`.
+             *     `not_found`, `too_large`, `rate_limited`, `internal`.
              */
             code: string;
             fields?: components["schemas"]["BTreeMap"] | null;
             /** @description Human-readable message. */
             message: string;
+            /** @description For imports: what is wrong with which rows (at most 100). */
+            problems?: components["schemas"]["RowProblem"][] | null;
         };
         /** @description A feature flag. */
         Flag: {
@@ -768,6 +864,21 @@ export interface components {
             name: string;
             /** @description Application version. */
             version: string;
+        };
+        /** @description What an import did. */
+        ImportResult: {
+            /** @description Whether this was a dry run. */
+            dry_run: boolean;
+            /**
+             * Format: int64
+             * @description Rows written (0 in a dry run).
+             */
+            inserted: number;
+            /**
+             * Format: int64
+             * @description Rows read from the file.
+             */
+            rows: number;
         };
         /** @description An index. */
         Index: {
@@ -919,6 +1030,23 @@ export interface components {
             /** @description The roles. */
             roles: components["schemas"]["Role"][];
         };
+        /** @description One problem of an imported row. */
+        RowProblem: {
+            /** @description The column concerned, when known. */
+            column?: string | null;
+            /**
+             * Format: int64
+             * @description The line of the file where the row starts (CSV and NDJSON).
+             */
+            line?: number | null;
+            /** @description What is wrong. */
+            message: string;
+            /**
+             * Format: int64
+             * @description The data row, counting from 1 (CSV: after the header; JSON: the array element).
+             */
+            row: number;
+        };
         /** @description One page of rows. */
         RowsPage: {
             /**
@@ -928,6 +1056,12 @@ export interface components {
             count?: number | null;
             /** @description `exact` or `estimated`. */
             count_kind?: string | null;
+            /**
+             * @description The exact count took longer than the configured limit and was stopped: `count` is then
+             *     the estimate (unfiltered) or null.
+             */
+            count_timed_out: boolean;
+            labels?: components["schemas"]["BTreeMap"] | null;
             /**
              * @description Pass as `after` for the next page (keyset); null on the last page or for sorts on
              *     nullable columns.
@@ -996,6 +1130,44 @@ export interface components {
             /** @description New URL. */
             url?: string | null;
         };
+        /** @description A saved view. */
+        SavedView: {
+            /** @description Columns shown, in order (null: the table's default columns). */
+            columns?: string[] | null;
+            /**
+             * Format: int64
+             * @description Created, Unix seconds.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description View id (`?view=ID` in the console's table URL opens it).
+             */
+            id: number;
+            /** @description Whether the signed-in user owns it (only the owner changes it). */
+            mine: boolean;
+            /** @description Name, unique per owner and table. */
+            name: string;
+            /** @description Sort, as the rows listing takes it (`col,-col2`). */
+            order_by?: string | null;
+            /** @description The owner's username. */
+            owner: string;
+            /** @description Quick search. */
+            search?: string | null;
+            /** @description Visible to every user who can see the table. */
+            shared: boolean;
+            /** @description The table it belongs to. */
+            table: string;
+            /**
+             * Format: int64
+             * @description Last changed, Unix seconds.
+             */
+            updated_at: number;
+            /** @description Filter in the where language. */
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** @description What is running. */
         ServerInfo: {
             /** @description Database backend. */
@@ -1014,8 +1186,10 @@ export interface components {
             pool: components["schemas"]["PoolInfo"];
             /** @description rubbie's version. */
             rubbie_version: string;
-            /** @description Tables rubbie shows. */
+            /** @description Tables rubbie serves (tracked). */
             tables_count: number;
+            /** @description Tables in the database that are not tracked. */
+            untracked_tables_count: number;
             /**
              * Format: int64
              * @description Seconds since this rubbie router was built.
@@ -1096,6 +1270,12 @@ export interface components {
         Table: {
             /** @description Columns in database order. */
             columns: components["schemas"]["Column"][];
+            /**
+             * @description The column that names a row to people (a model's `#[rubbie(display)]` field, else a
+             *     `name`/`title`/`email`-like column): shown instead of bare ids where rows reference this
+             *     table. Null when nothing fits.
+             */
+            display_column?: string | null;
             /** @description Outgoing foreign keys. */
             foreign_keys: components["schemas"]["ForeignKey"][];
             /** @description Indexes. */
@@ -1113,8 +1293,13 @@ export interface components {
         };
         /** @description All tables rubbie shows. */
         TableList: {
-            /** @description Tables sorted by name. */
+            /** @description Tracked tables sorted by name. */
             tables: components["schemas"]["TableSummary"][];
+            /**
+             * @description Tables in the database that rubbie does not serve until an admin tracks them (always
+             *     empty for other roles).
+             */
+            untracked: components["schemas"]["TableSummary"][];
         };
         /**
          * @description Where a table's metadata comes from.
@@ -1125,6 +1310,8 @@ export interface components {
         TableSummary: {
             /** @description Number of columns. */
             column_count: number;
+            /** @description The column that names a row (see the table schema). */
+            display_column?: string | null;
             /** @description Human label. */
             label: string;
             /** @description Table name. */
@@ -1176,6 +1363,31 @@ export interface components {
         UserList: {
             /** @description Users by id. */
             users: components["schemas"]["User"][];
+        };
+        /**
+         * @description A view to save, or (in a PATCH) the parts to change: absent fields keep their value; an
+         *     empty `where`/`search`/`order_by`/`columns` clears that part.
+         */
+        ViewInput: {
+            /** @description Columns shown, in order. */
+            columns?: string[] | null;
+            /** @description Name (required when creating), 1 to 190 characters. */
+            name?: string | null;
+            /** @description Sort (`col,-col2`). */
+            order_by?: string | null;
+            /** @description Quick search. */
+            search?: string | null;
+            /** @description Share with every user who can see the table. */
+            shared?: boolean | null;
+            /** @description Filter in the where language. */
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description The views of a table: the user's own and those others shared, by name. */
+        ViewList: {
+            /** @description The views. */
+            views: components["schemas"]["SavedView"][];
         };
     };
     responses: never;
@@ -2277,6 +2489,78 @@ export interface operations {
             };
         };
     };
+    import_rows: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `csv` (with a header line), `json` (an array of objects) or `ndjson` (an object per
+                 *     line); by default taken from the Content-Type.
+                 */
+                format?: string;
+                /**
+                 * @description JSON object: file field → column name, or null to skip the field. Fields it does not
+                 *     name go to the column of the same name.
+                 */
+                mapping?: string;
+                /** @description `true`: check every row, database constraints included, then roll back. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        /** @description the file: CSV with a header line, a JSON array of objects, or NDJSON */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_rows: {
         parameters: {
             query?: {
@@ -2299,6 +2583,8 @@ export interface operations {
                 count?: string;
                 /** @description Columns to return, comma-separated (default: all). */
                 columns?: string;
+                /** @description `true` adds `labels`: what the page's foreign-key values are called. */
+                labels?: boolean;
             };
             header?: never;
             path: {
@@ -2503,6 +2789,284 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    track_table: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableSummary"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    untrack_table: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description untracked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_views: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+                /** @description view id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+                /** @description view id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+                /** @description view id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

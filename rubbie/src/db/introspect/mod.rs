@@ -153,14 +153,13 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
 const DISPLAY_NAMES: &[&str] =
     &["name", "title", "label", "display_name", "full_name", "username", "email", "code", "slug", "sku"];
 
-/// The column most likely to name a row: a well-known name, else the first plain text column
-/// outside the key.
+/// The column most likely to name a row: a text column with a well-known name. Nothing else
+/// is guessed (a status or a note names no row); `#[rubbie(display)]` says it for a model.
 fn guess_display_column(table: &Table) -> Option<String> {
     let candidates = || table.columns.iter().filter(|c| !c.primary_key && !c.hidden && c.kind == ColumnKind::Text);
     DISPLAY_NAMES
         .iter()
         .find_map(|wanted| candidates().find(|c| c.name.eq_ignore_ascii_case(wanted)))
-        .or_else(|| candidates().next())
         .map(|c| c.name.clone())
 }
 
