@@ -101,7 +101,8 @@ struct Api {
 impl Api {
     async fn new(db: &Database) -> Api {
         rubbie::create_or_update_admin(db, "bench", "bench-password").await.unwrap();
-        let app = Router::new().nest_service("/admin", rubbie::router(rubbie::Config::new(db.clone())));
+        let app = Router::new()
+            .nest_service("/admin", rubbie::router(rubbie::Config::new(db.clone()).track_introspected(true)));
         let login = Request::post("/admin/api/v1/auth/login")
             .header("content-type", "application/json")
             .body(Body::from(r#"{"username":"bench","password":"bench-password"}"#))
