@@ -147,6 +147,7 @@ pub struct ErrorDetail {
     pub message: String,
     /// Messages per field (column or input name), when the error concerns fields.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HashMap<String, Vec<String>>>)]
     pub fields: Option<FieldErrors>,
     /// For imports: what is wrong with which rows (at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]

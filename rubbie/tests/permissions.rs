@@ -63,6 +63,8 @@ async fn a_viewer_reads_only_allowed_rows_and_columns_and_writes_nothing() {
             schema["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         assert_eq!(columns, ["id", "maker_id", "name", "price", "active"]);
         assert!(schema["columns"].as_array().unwrap().iter().all(|c| c["readonly"] == true));
+        assert_eq!(schema["referenced_by"], json!([]), "gadget_tags is not the viewer's to see");
+        assert_eq!(schema["foreign_keys"][0]["references_table"], "makers");
 
         // Rows: the filter (active only), the columns, the cap of 3.
         let list = v.get(&format!("{GADGETS}?order_by=id")).await;

@@ -7,6 +7,7 @@ import { useAuthStore } from './stores/auth'
 import { useTablesStore } from './stores/tables'
 import { useViewAsStore } from './stores/viewAs'
 import './styles/main.css'
+import './styles/data-tools.css'
 import { applyTheme, loadTheme } from './lib/theme'
 
 applyTheme(loadTheme(), document.documentElement, null)

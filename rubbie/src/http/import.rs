@@ -204,8 +204,9 @@ fn ndjson_records<'a>(bytes: &'a [u8], mapping: &'a Mapping) -> Result<Records<'
 /// 422 whose `problems` name the row, the file line and the column.
 #[utoipa::path(post, path = "/api/v1/tables/{table}/import", tag = "rows",
     params(("table" = String, Path, description = "table name"), ImportParams),
-    request_body(content = String, description = "the file: CSV with a header line, a JSON array of objects, or NDJSON",
-                 content_type = "text/csv"),
+    request_body(description = "the file: CSV with a header line, a JSON array of objects, or NDJSON",
+                 content((String = "text/csv"), (Vec<HashMap<String, Value>> = "application/json"),
+                         (String = "application/x-ndjson"))),
     responses((status = 200, body = ImportResult), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]

@@ -76,6 +76,7 @@ pub struct RowsPage {
     /// With `labels=true`: foreign-key column → (referenced value → the referenced row's display
     /// column), for the referenced rows the caller may read.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HashMap<String, HashMap<String, String>>>)]
     pub labels: Option<Labels>,
 }
 

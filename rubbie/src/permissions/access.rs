@@ -136,10 +136,16 @@ impl Access {
         let writes: Vec<TableAccess> =
             [Operation::Insert, Operation::Update].into_iter().filter_map(|op| self.maybe(table, op)).collect();
         let mut shaped = table.clone();
+        // Relations only to tables the role can see: others do not exist for it.
+        shaped.foreign_keys.retain(|fk| self.can_see(&fk.references_table));
+        shaped.referenced_by.retain(|fk| self.can_see(&fk.references_table));
         shaped.columns.retain_mut(|c| {
             let readable = read.as_ref().is_some_and(|r| r.allows(&c.name));
             let writable = writes.iter().any(|w| w.allows(&c.name) && !w.presets.iter().any(|(k, _)| k == &c.name));
             c.readonly |= !writable;
+            if c.references.as_ref().is_some_and(|r| !self.can_see(&r.table)) {
+                c.references = None;
+            }
             readable || writable
         });
         Some(shaped)

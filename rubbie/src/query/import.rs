@@ -120,12 +120,9 @@ pub(crate) async fn import(
     if !problems.is_empty() {
         problems.truncate(MAX_PROBLEMS);
         let shown = if problems.len() == MAX_PROBLEMS { "the first " } else { "" };
+        let outcome = if dry_run { "the check failed" } else { "nothing was imported" };
         return Err(Error::Import {
-            message: format!(
-                "{}: nothing was imported; {shown}{} problem(s) in the rows read",
-                table.name,
-                problems.len()
-            ),
+            message: format!("{}: {outcome}; {shown}{} problem(s) in the rows read", table.name, problems.len()),
             problems,
         });
     }

@@ -155,7 +155,7 @@ test('goes to page 2', async () => {
 })
 
 test('edits a row and the change is stored', async () => {
-  await rows().first().click()
+  await rows().first().getByTestId('row-open').click()
   await expect(page).toHaveURL(/\/tables\/customers\/rows\/[^/]+$/)
   const name = page.getByTestId('field-name')
   await expect(name).toBeVisible()
@@ -178,7 +178,7 @@ test('edits a row and the change is stored', async () => {
 test('shows a constraint violation under the field', async () => {
   await page.getByTestId('table-link-products').click()
   await gridSettled()
-  await rows().first().click()
+  await rows().first().getByTestId('row-open').click()
   const price = page.getByTestId('field-price')
   await expect(price).toBeVisible()
   await price.fill('-5')

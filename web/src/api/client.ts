@@ -38,21 +38,36 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 const isLogin = (url: string) => new URL(url).pathname.endsWith('/api/v1/auth/login')
 
+/**
+ * The headers the console adds to a request: the CSRF token on unsafe methods and the role an
+ * admin views the console as. Shared by the fetch client and XHR uploads (which report progress).
+ * A request that names its own view (e.g. `admin` for the permission editor's full schema) keeps it.
+ */
+export function consoleHeaders(method: string, url: string, has: (name: string) => boolean = () => false): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (isLogin(url)) return out
+  if (UNSAFE.has(method.toUpperCase())) {
+    const token = hooks.csrfToken()
+    if (token) out['X-CSRF-Token'] = token
+  }
+  const viewAs = hooks.viewAs()
+  if (viewAs && !has(VIEW_AS_HEADER)) out[VIEW_AS_HEADER] = viewAs
+  return out
+}
+
+/** Every answer goes through here: a 401 (but the login's) means the session is gone. */
+export function sawResponse(status: number, url: string): void {
+  if (status === 401 && !isLogin(url)) hooks.onUnauthorized()
+}
+
 const authMiddleware: Middleware = {
   onRequest({ request }) {
-    if (UNSAFE.has(request.method) && !isLogin(request.url)) {
-      const token = hooks.csrfToken()
-      if (token) request.headers.set('X-CSRF-Token', token)
-    }
-    // A request that names its own view (e.g. `admin` for the permission editor's full schema) keeps it.
-    const viewAs = hooks.viewAs()
-    if (viewAs && !isLogin(request.url) && !request.headers.has(VIEW_AS_HEADER)) {
-      request.headers.set(VIEW_AS_HEADER, viewAs)
-    }
+    const headers = consoleHeaders(request.method, request.url, (name) => request.headers.has(name))
+    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value)
     return request
   },
   onResponse({ request, response }) {
-    if (response.status === 401 && !isLogin(request.url)) hooks.onUnauthorized()
+    sawResponse(response.status, request.url)
     return response
   },
 }

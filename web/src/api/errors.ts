@@ -1,15 +1,26 @@
+import type { ImportProblem } from './types'
+
 /** An error answered by the API (or a network failure, status 0), in the API's error shape. */
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly fields: Record<string, string[]>
+  /** An import's rows at fault (row, file line, column), when the API names them. */
+  readonly problems: ImportProblem[]
 
-  constructor(status: number, code: string, message: string, fields: Record<string, string[]> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: Record<string, string[]> = {},
+    problems: ImportProblem[] = [],
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.fields = fields
+    this.problems = problems
   }
 
   /** Build from a response status and its (already parsed) body, which may be anything. */
@@ -27,7 +38,8 @@ export class ApiError extends Error {
         else if (typeof v === 'string') fields[k] = [v]
       }
     }
-    return new ApiError(status, code, message, fields)
+    const problems = Array.isArray(err?.problems) ? err.problems.filter(isProblem) : []
+    return new ApiError(status, code, message, fields, problems)
   }
 }
 
@@ -40,6 +52,10 @@ export function toApiError(e: unknown): ApiError {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function isProblem(v: unknown): v is ImportProblem {
+  return isObject(v) && typeof v.row === 'number' && typeof v.message === 'string'
 }
 
 function fallbackCode(status: number): string {

@@ -652,9 +652,6 @@ export interface components {
             /** @description The name the user gave it. */
             name: string;
         };
-        BTreeMap: {
-            [key: string]: string[];
-        };
         /**
          * @description Which SQL engine a [`Database`] talks to.
          * @enum {string}
@@ -774,7 +771,10 @@ export interface components {
              *     `not_found`, `too_large`, `rate_limited`, `internal`.
              */
             code: string;
-            fields?: components["schemas"]["BTreeMap"] | null;
+            /** @description Messages per field (column or input name), when the error concerns fields. */
+            fields?: {
+                [key: string]: string[];
+            } | null;
             /** @description Human-readable message. */
             message: string;
             /** @description For imports: what is wrong with which rows (at most 100). */
@@ -1061,7 +1061,15 @@ export interface components {
              *     the estimate (unfiltered) or null.
              */
             count_timed_out: boolean;
-            labels?: components["schemas"]["BTreeMap"] | null;
+            /**
+             * @description With `labels=true`: foreign-key column → (referenced value → the referenced row's display
+             *     column), for the referenced rows the caller may read.
+             */
+            labels?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            } | null;
             /**
              * @description Pass as `after` for the next page (keyset); null on the last page or for sorts on
              *     nullable columns.
@@ -2515,6 +2523,10 @@ export interface operations {
         /** @description the file: CSV with a header line, a JSON array of objects, or NDJSON */
         requestBody: {
             content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[];
+                "application/x-ndjson": string;
                 "text/csv": string;
             };
         };

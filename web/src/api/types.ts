@@ -54,3 +54,15 @@ export type PreviewPage = SuccessResponseJSON<paths['/api/v1/permissions/preview
 export type ApiToken = SuccessResponseJSON<paths['/api/v1/auth/tokens']['get']>['tokens'][number]
 export type NewToken = NonNullable<paths['/api/v1/auth/tokens']['post']['requestBody']>['content']['application/json']
 export type CreatedToken = SuccessResponseJSON<paths['/api/v1/auth/tokens']['post']>
+
+export type ErrorBody = paths['/api/v1/tables/{table}/import']['post']['responses'][422]['content']['application/json']
+export type ColumnRef = NonNullable<Column['references']>
+/**
+ * `labels` of a rows page (with `labels=true`): foreign-key column → (referenced value as text →
+ * the referenced row's display value).
+ */
+export type RowLabels = NonNullable<RowPage['labels']>
+export type ImportResult = SuccessResponseJSON<paths['/api/v1/tables/{table}/import']['post']>
+export type ImportProblem = NonNullable<ErrorBody['error']['problems']>[number]
+export type SavedView = SuccessResponseJSON<paths['/api/v1/tables/{table}/views/{id}']['get']>
+export type ViewInput = NonNullable<paths['/api/v1/tables/{table}/views']['post']['requestBody']>['content']['application/json']

@@ -1,5 +1,7 @@
 /** Export of a table view as CSV, JSON or NDJSON: URL, streamed download with progress. */
 
+import { consoleHeaders } from '@/api/client'
+
 export type ExportFormat = 'csv' | 'json' | 'ndjson'
 
 export const EXPORT_FORMATS: readonly { format: ExportFormat; label: string }[] = [
@@ -97,7 +99,8 @@ export async function downloadExport(
   format: ExportFormat,
   opts: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void; fallbackName: string },
 ): Promise<ExportResult> {
-  const res = await fetch(url, { credentials: 'include', signal: opts.signal })
+  // The same headers as every console request: an admin viewing as a role exports as that role.
+  const res = await fetch(url, { credentials: 'include', signal: opts.signal, headers: consoleHeaders('GET', url) })
   if (!res.ok) {
     let message = `Export failed (${res.status})`
     try {

@@ -90,6 +90,29 @@ export function sameDraft(a: Draft, b: Draft): boolean {
   return a.isNull === b.isNull && (a.isNull || a.text === b.text)
 }
 
+/** The `<input type>` for a column kind (decimals stay text: a number input would round them). */
+export function inputType(kind: Column['kind']): string {
+  switch (kind) {
+    case 'integer':
+    case 'float':
+      return 'number'
+    case 'date':
+      return 'date'
+    case 'datetime':
+      return 'datetime-local'
+    case 'time':
+      return 'time'
+    default:
+      return 'text'
+  }
+}
+
+/** The input's `step`: whole numbers for integers; any for floats and for times with seconds. */
+export function inputStep(kind: Column['kind']): string | undefined {
+  if (kind === 'integer') return '1'
+  return kind === 'float' || kind === 'datetime' || kind === 'time' ? 'any' : undefined
+}
+
 /** Columns the user may edit in the form (`isNew`: creating a row). */
 export function isEditable(column: Pick<Column, 'readonly' | 'auto_increment' | 'primary_key'>, isNew: boolean): boolean {
   if (column.readonly) return false
@@ -100,20 +123,22 @@ export function isEditable(column: Pick<Column, 'readonly' | 'auto_increment' | 
 
 /**
  * The changed columns as an API body, plus per-column client-side errors.
- * Only columns whose draft differs from the initial draft are included.
+ * Only columns whose draft differs from the initial draft are included, and those in `always`
+ * (a duplicated row's prefilled values, which must be sent even when left as they are).
  */
 export function collectChanges(
   columns: readonly FieldColumn[],
   drafts: Record<string, Draft>,
   initial: Record<string, Draft>,
   original: Row | null,
+  always: ReadonlySet<string> = new Set(),
 ): { changes: Row; errors: Record<string, string[]> } {
   const changes: Row = {}
   const errors: Record<string, string[]> = {}
   for (const col of columns) {
     const d = drafts[col.name]
     const i = initial[col.name]
-    if (!d || (i && sameDraft(d, i))) continue
+    if (!d || (i && sameDraft(d, i) && !always.has(col.name))) continue
     const parsed = fromDraft(d, col, original?.[col.name])
     if (parsed.ok) changes[col.name] = parsed.value
     else errors[col.name] = [parsed.error]

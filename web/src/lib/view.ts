@@ -19,6 +19,8 @@ export interface ViewState {
   after: string
   /** Ask for an exact count (`count=exact`) instead of the default estimate. */
   exact: boolean
+  /** The saved view shown (`view=<id>`; absent: none). Kept while the view is changed, so it can be updated. */
+  view?: string
 }
 
 function first(v: LocationQuery[string] | undefined): string {
@@ -42,6 +44,7 @@ export function parseView(query: LocationQuery): ViewState {
     limit: int(first(query.limit), DEFAULT_LIMIT, 1, 1000),
     after: first(query.after),
     exact: first(query.count) === 'exact',
+    view: first(query.view) || undefined,
   }
 }
 
@@ -56,6 +59,7 @@ export function viewQuery(v: Partial<ViewState>): LocationQueryRaw {
   if (v.limit !== undefined && v.limit !== DEFAULT_LIMIT) q.limit = String(v.limit)
   if (v.after) q.after = v.after
   if (v.exact) q.count = 'exact'
+  if (v.view) q.view = v.view
   return q
 }
 

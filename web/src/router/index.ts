@@ -12,6 +12,7 @@ import ConfigSection from '@/views/settings/ConfigSection.vue'
 import FlagsSection from '@/views/settings/FlagsSection.vue'
 import UsersView from '@/views/users/UsersView.vue'
 import AccountView from '@/views/account/AccountView.vue'
+import { resolveSavedViewLink } from './savedViewLinks'
 
 /** The mount point the server wrote into `<base href>` (e.g. `/admin/`). */
 export function mountPath(): string {
@@ -82,6 +83,8 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
     if (to.matched.some((r) => r.meta.admin) && !auth.isAdmin) return { name: 'home' }
     return true
   })
+  // after sign-in: `?view=ID` on a table URL becomes the view's filter, sort and columns
+  router.beforeEach(resolveSavedViewLink)
 
   return router
 }

@@ -3,9 +3,11 @@ import { defineStore } from 'pinia'
 import { api, unwrap } from '@/api/client'
 import type { TableSchema, TableSummary } from '@/api/types'
 
-/** The table list (sidebar, home) and a cache of table schemas. */
+/** The table list (sidebar, home), the untracked tables (admins) and a cache of table schemas. */
 export const useTablesStore = defineStore('tables', () => {
   const tables = ref<TableSummary[]>([])
+  /** Tables in the database rubbie does not serve until an admin tracks them ([] for others). */
+  const untracked = ref<TableSummary[]>([])
   const loaded = ref(false)
   const loading = ref(false)
   const error = ref<string | null>(null)
@@ -18,6 +20,7 @@ export const useTablesStore = defineStore('tables', () => {
     try {
       const res = await unwrap(api.GET('/api/v1/tables'))
       tables.value = res.tables
+      untracked.value = res.untracked ?? []
       loaded.value = true
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e)
@@ -34,11 +37,30 @@ export const useTablesStore = defineStore('tables', () => {
     return s
   }
 
+  /** Serve a table from now on (admins); the lists are loaded again. */
+  async function track(table: string): Promise<TableSummary> {
+    const summary = await unwrap(api.POST('/api/v1/tables/{table}/track', { params: { path: { table } } }))
+    // move it across now (a list load already under way may predate the change)
+    untracked.value = untracked.value.filter((t) => t.name !== table)
+    tables.value = [...tables.value.filter((t) => t.name !== table), summary].sort((a, b) => a.name.localeCompare(b.name))
+    await loadTables(true)
+    return summary
+  }
+
+  /** Stop serving a table (its data stays in the database); the lists are loaded again. */
+  async function untrack(table: string): Promise<void> {
+    await unwrap(api.POST('/api/v1/tables/{table}/untrack', { params: { path: { table } } }))
+    delete schemas.value[table]
+    tables.value = tables.value.filter((t) => t.name !== table)
+    await loadTables(true)
+  }
+
   function reset() {
     tables.value = []
+    untracked.value = []
     loaded.value = false
     schemas.value = {}
   }
 
-  return { tables, loaded, loading, error, schemas, loadTables, schema, reset }
+  return { tables, untracked, loaded, loading, error, schemas, loadTables, schema, track, untrack, reset }
 })

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
 import { createRouter, createMemoryHistory } from 'vue-router'
 import RowForm from '../RowForm.vue'
 import type { Column } from '@/api/types'
@@ -56,6 +57,9 @@ function mountForm(props: Record<string, unknown> = {}) {
 }
 
 describe('RowForm', () => {
+  // the foreign-key picker reads the tables store
+  beforeEach(() => setActivePinia(createPinia()))
+
   it('renders widgets by kind, hides hidden columns and disables the auto-increment key', () => {
     const w = mountForm()
     expect(w.find('[data-testid="field-id"]').attributes('disabled')).toBeDefined()
@@ -111,6 +115,17 @@ describe('RowForm', () => {
     await w.find('[data-testid="field-price"]').setValue('5')
     await w.find('form').trigger('submit')
     expect(w.emitted('submit')).toEqual([[{ name: 'Chair', price: '5' }]])
+  })
+
+  it('prefills a new row from a duplicated one and sends all of its values', async () => {
+    const w = mountForm({ row: null, prefill: { name: 'Lamp', price: '12.50', active: false, meta: null } })
+    expect((w.find('[data-testid="field-name"]').element as HTMLInputElement).value).toBe('Lamp')
+    expect((w.find('[data-testid="field-id"]').element as HTMLInputElement).value).toBe('(auto)')
+    expect(w.find('[data-testid="dirty-count"]').exists()).toBe(false)
+    await w.find('[data-testid="field-name"]').setValue('Lamp (copy)')
+    await w.find('form').trigger('submit')
+    // `active: false` is the empty form's value too, but it is the row's: sent, not left to the default
+    expect(w.emitted('submit')).toEqual([[{ name: 'Lamp (copy)', price: '12.50', active: false, meta: null }]])
   })
 
   it('resets after the stored row comes back', async () => {

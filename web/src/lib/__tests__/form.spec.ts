@@ -42,4 +42,16 @@ describe('form drafts', () => {
     const drafts = { ...initial, note: { text: 'x', isNull: true } }
     expect(collectChanges(columns, drafts, initial, row)).toEqual({ changes: { note: null }, errors: {} })
   })
+
+  it('also sends the columns it must, changed or not (a duplicated row)', () => {
+    const columns = [
+      { name: 'name', kind: 'text' as const, nullable: false },
+      { name: 'active', kind: 'boolean' as const, nullable: false },
+    ]
+    const initial = { name: { text: 'Ann', isNull: false }, active: { text: 'false', isNull: false } }
+    expect(collectChanges(columns, { ...initial }, initial, null, new Set(['active']))).toEqual({
+      changes: { active: false },
+      errors: {},
+    })
+  })
 })
