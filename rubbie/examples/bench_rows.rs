@@ -227,6 +227,15 @@ async fn bench(name: &str, db: Database) {
         },
     )
     .await;
+    // What any signed-in request costs without touching the database: routing, the session
+    // (cached), the JSON answer. Part of every rows request's overhead over the raw query.
+    let (signed_in, _) = time_pair(
+        || async {
+            api.get("/admin/api/v1/auth/me").await;
+        },
+        || async {},
+    )
+    .await;
     let rss_before = rss_kb();
     let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(rss_before));
     let sampler = {
@@ -250,6 +259,7 @@ async fn bench(name: &str, db: Database) {
     let ratio = |a: Duration, b: Duration| format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64());
     println!("| page of 50, filter + sort | {} | {} | {} |", ms(first_api), ms(first_raw), ratio(first_api, first_raw));
     println!("| page 1 (order by id) | {} | | |", ms(page1));
+    println!("| GET /auth/me (no database) | {} | | |", ms(signed_in));
     println!("| offset 500,000 | {} | {} | {} vs raw |", ms(deep_offset), ms(deep_raw), ratio(deep_offset, deep_raw));
     println!("| keyset at 500,000 | {} | | {} vs page 1 |", ms(deep_keyset), ratio(deep_keyset, page1));
     println!("| count=estimated | {} | | |", ms(estimated));
