@@ -4,23 +4,12 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createRouter, createMemoryHistory } from 'vue-router'
 import RowForm from '../RowForm.vue'
 import type { Column } from '@/api/types'
+import { column } from '@/__tests__/columns'
 
+/** A test column with the database type name the form shows for its kind. */
 function col(name: string, kind: Column['kind'], extra: Partial<Column> = {}): Column {
-  return {
-    name,
-    label: name,
-    type: kind === 'integer' ? 'integer' : kind === 'decimal' ? 'numeric(10,2)' : kind === 'json' ? 'json' : 'varchar(255)',
-    kind,
-    nullable: false,
-    default: null,
-    primary_key: false,
-    auto_increment: false,
-    hidden: false,
-    readonly: false,
-    enum_values: null,
-    references: null,
-    ...extra,
-  }
+  const type = kind === 'integer' ? 'integer' : kind === 'decimal' ? 'numeric(10,2)' : kind === 'json' ? 'json' : 'varchar(255)'
+  return column(name, kind, { type, ...extra })
 }
 
 const columns: Column[] = [
