@@ -178,8 +178,12 @@ async fn rows_sort_paginate_and_count() {
         assert_eq!(names(&page2), ["Rocket skates", "Stapler"], "{b:?}");
         assert_eq!(page2.json["count"], 5);
 
+        // Ties are broken by the primary key in the direction of the last sort key.
+        let by_active = c.get(&format!("{ROWS}?order_by=-active")).await;
+        assert_eq!(names(&by_active), ["Stapler", "Yo-yo", "Hammer", "Anvil", "Rocket skates"], "{b:?}");
+
         // Keyset: following next_cursor walks the same rows as offsets do, in mixed directions.
-        for sort in ["-active,name", "-price", "kind,-id"] {
+        for sort in ["-active,name", "-price", "kind,-id", "-active", "active"] {
             let mut walked = Vec::new();
             let mut url = format!("{ROWS}?order_by={sort}&limit=2&count=none");
             loop {

@@ -21,6 +21,7 @@ pub(crate) const OPERATORS: &[&str] =
 /// Compiles a trusted where expression (a permission rule) over `table` (referred to by its
 /// own name in the query).
 pub(crate) fn compile(backend: Backend, schema: &Schema, table: &Table, expr: &Json) -> Result<Condition> {
+    super::limits::check(expr, "where")?;
     let mut ctx = Ctx { backend, schema, aliases: 0, access: None, depth: 0 };
     ctx.object(table, &table.name, expr, "where")
 }
@@ -34,12 +35,36 @@ pub(crate) fn compile_for(
     expr: &Json,
     access: &Access,
 ) -> Result<Condition> {
+    super::limits::check(expr, "where")?;
     let mut ctx = Ctx { backend, schema, aliases: 0, access: Some(access), depth: 0 };
     ctx.object(table, &table.name, expr, "where")
 }
 
-/// Relations nest at most this deep (permission filters may point at each other).
-const MAX_DEPTH: usize = 8;
+/// Relations nest at most this deep, counting the row filters of related tables that apply
+/// inside (permission filters may point at each other).
+const MAX_HOPS: usize = 8;
+
+/// Members per SQL group: a long `_or` becomes a tree of groups this wide, so neither
+/// sea-query's rendering nor the database's parser recurses once per member.
+const GROUP_WIDTH: usize = 16;
+
+/// `_and` / `_or` over `items`, as a balanced tree of groups at most [`GROUP_WIDTH`] wide.
+pub(crate) fn group(any: bool, mut items: Vec<Condition>) -> Condition {
+    let empty = || if any { Condition::any() } else { Condition::all() };
+    if items.is_empty() {
+        // An empty `_or` matches nothing; an empty `_and` everything.
+        return if any { Condition::any().add(Expr::cust("1 = 0")) } else { Condition::all() };
+    }
+    while items.len() > GROUP_WIDTH {
+        let mut next = Vec::with_capacity(items.len().div_ceil(GROUP_WIDTH));
+        let mut rest = items.into_iter().peekable();
+        while rest.peek().is_some() {
+            next.push(rest.by_ref().take(GROUP_WIDTH).fold(empty(), Condition::add));
+        }
+        items = next;
+    }
+    items.into_iter().fold(empty(), Condition::add)
+}
 
 struct Ctx<'a> {
     backend: Backend,
@@ -72,14 +97,12 @@ impl<'a> Ctx<'a> {
                     let Json::Array(items) = value else {
                         return Err(bad(&here, "expected an array"));
                     };
-                    let mut group = if key == "_and" { Condition::all() } else { Condition::any() };
-                    if items.is_empty() && key == "_or" {
-                        group = group.add(Expr::cust("1 = 0"));
-                    }
-                    for (i, item) in items.iter().enumerate() {
-                        group = group.add(self.object(table, alias, item, &format!("{here}[{i}]"))?);
-                    }
-                    group
+                    let members = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| self.object(table, alias, item, &format!("{here}[{i}]")))
+                        .collect::<Result<Vec<_>>>()?;
+                    group(key == "_or", members)
                 }
                 "_not" => self.object(table, alias, value, &here)?.not(),
                 _ => match table.column(key) {
@@ -134,8 +157,8 @@ impl<'a> Ctx<'a> {
 
     fn exists(&mut self, alias: &str, rel: Relation<'a>, value: &Json, path: &str) -> Result<Condition> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(bad(path, format!("relations nest deeper than {MAX_DEPTH}")));
+        if self.depth > MAX_HOPS {
+            return Err(bad(path, format!("relations nest deeper than {MAX_HOPS}")));
         }
         self.aliases += 1;
         // An alias no user table is likely to be called.
@@ -195,12 +218,12 @@ impl<'a> Ctx<'a> {
                     return Err(bad(path, "expected an array"));
                 };
                 let bound = items.iter().map(|v| self.value(column, v, path)).collect::<Result<Vec<_>>>()?;
-                return Ok(if op == "_in" {
-                    bound
-                        .into_iter()
-                        .fold(Condition::any().add(Expr::cust("1 = 0")), |c, v| c.add(self.col(alias, column).eq(v)))
-                } else {
-                    bound.into_iter().fold(Condition::all(), |c, v| c.add(self.col(alias, column).ne(v)))
+                // One flat `IN (...)` list, however long; an empty one matches nothing (`_nin`: all).
+                return Ok(match (op, bound.is_empty()) {
+                    ("_in", true) => Condition::any().add(Expr::cust("1 = 0")),
+                    ("_in", false) => Condition::all().add(col.is_in(bound)),
+                    (_, true) => Condition::all(),
+                    (_, false) => Condition::all().add(col.is_not_in(bound)),
                 });
             }
             "_like" | "_nlike" | "_ilike" | "_nilike" => {
@@ -369,5 +392,25 @@ mod tests {
             out.push_str(&format!("{backend:?}:\n{sql}\n\n"));
         }
         insta::assert_snapshot!(out);
+    }
+
+    /// A long `_or` renders as a shallow tree of groups: SQLite parses `a OR b OR ...` one level
+    /// per member and refuses 1,000 of them, and sea-query renders and drops one frame per level.
+    #[test]
+    fn long_groups_render_as_a_shallow_tree() {
+        let items: Vec<Condition> = (0..100_000).map(|i| Condition::all().add(Expr::col("id").eq(i))).collect();
+        let query = Query::select().expr(Expr::cust("1")).from("t").cond_where(group(true, items)).to_owned();
+        let sql = query.to_string(SqliteQueryBuilder);
+        let (mut depth, mut deepest) = (0i32, 0i32);
+        for c in sql.chars() {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            deepest = Ord::max(deepest, depth);
+        }
+        assert!(deepest <= 6, "nested {deepest} deep");
+        assert_eq!(sql.matches(" OR ").count(), 99_999);
     }
 }

@@ -4,6 +4,7 @@
 pub(crate) mod filter;
 pub(crate) mod import;
 pub(crate) mod labels;
+pub(crate) mod limits;
 pub(crate) mod order;
 pub(crate) mod pk;
 pub(crate) mod rows;

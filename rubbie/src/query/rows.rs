@@ -331,7 +331,9 @@ fn cursor_of(row: &str, order: &[SortKey]) -> Option<String> {
     Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
 }
 
-/// `(c1, c2) > (v1, v2)` spelled out per direction: rows strictly after the cursor.
+/// `(c1, c2) > (v1, v2)` spelled out per direction: rows strictly after the cursor. The first
+/// key's bound is repeated on its own (`c1 >= v1`) so every database reads an index range
+/// instead of filtering the whole table through the `OR`s.
 fn after_condition(backend: Backend, table: &Table, order: &[SortKey], cursor: &str) -> Result<Condition> {
     let bad = || Error::BadRequest("after: invalid cursor for this sort".into());
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
@@ -339,22 +341,30 @@ fn after_condition(backend: Backend, table: &Table, order: &[SortKey], cursor: &
     if values.len() != order.len() {
         return Err(bad());
     }
-    let mut any = Condition::any();
+    let bound = order
+        .iter()
+        .zip(&values)
+        .map(|(key, value)| {
+            let column = table.column(&key.column).ok_or_else(bad)?;
+            Ok((Expr::col((table.name.clone(), key.column.clone())), bind(backend, column, value).map_err(|_| bad())?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut after = Vec::with_capacity(order.len());
     for i in 0..order.len() {
         let mut all = Condition::all();
-        for (j, key) in order.iter().enumerate().take(i + 1) {
-            let column = table.column(&key.column).ok_or_else(bad)?;
-            let value = bind(backend, column, &values[j]).map_err(|_| bad())?;
-            let col = Expr::col((table.name.clone(), key.column.clone()));
-            all = all.add(match (j == i, key.descending) {
+        for (j, (col, value)) in bound.iter().enumerate().take(i + 1) {
+            let (col, value) = (col.clone(), value.clone());
+            all = all.add(match (j == i, order[j].descending) {
                 (false, _) => col.eq(value),
                 (true, false) => col.gt(value),
                 (true, true) => col.lt(value),
             });
         }
-        any = any.add(all);
+        after.push(all);
     }
-    Ok(any)
+    let (first, value) = bound.first().cloned().ok_or_else(bad)?;
+    let range = if order[0].descending { first.lte(value) } else { first.gte(value) };
+    Ok(Condition::all().add(range).add(super::filter::group(true, after)))
 }
 
 fn pk_condition(backend: Backend, table: &Table, key: &[(String, Json)]) -> Result<Condition> {
