@@ -57,6 +57,10 @@ pub enum Error {
     /// Too many attempts; retry later.
     #[error("{0}")]
     RateLimited(String),
+    /// The database cannot be reached (down, restarting, pool exhausted past its wait); the
+    /// request may be retried.
+    #[error("{0}")]
+    Unavailable(String),
     /// A database error not yet classified (constraint violations become 409/422).
     #[error("database error")]
     Database(#[from] sqlx::Error),
@@ -109,6 +113,7 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -125,6 +130,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::RateLimited(_) => "rate_limited",
             Error::TooLarge(_) => "too_large",
+            Error::Unavailable(_) => "unavailable",
             Error::Internal(_) | Error::Database(_) => "internal",
         }
     }
@@ -141,7 +147,7 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
-    /// `not_found`, `too_large`, `rate_limited`, `internal`.
+    /// `not_found`, `too_large`, `rate_limited`, `unavailable`, `internal`.
     pub code: String,
     /// Human-readable message.
     pub message: String,

@@ -32,7 +32,7 @@ pub use auth::CurrentUser;
 pub use auth::create_or_update_admin;
 pub use auth::store::user_count;
 pub use config::{Config, HostInfo};
-pub use db::{Backend, Database};
+pub use db::{Backend, Database, PoolOptions};
 pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result, RowProblem};
 pub use flags::{Flag, Flags};
 pub use model::{FieldInfo, ModelInfo, RubbieModel};

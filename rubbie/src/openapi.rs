@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document of rubbie's API (utoipa), with the host's document merged in.
 
 use utoipa::OpenApi;
-use utoipa::openapi::Server;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{auth, explorer, export, flags, health, import, permissions, rows, settings, tables, users, views};
 
@@ -46,6 +47,7 @@ pub struct ApiDoc;
 pub fn document(host: Option<&utoipa::openapi::OpenApi>) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    add_common_responses(&mut doc);
     if let Some(host) = host {
         let mut host = host.clone();
         for item in host.paths.paths.values_mut() {
@@ -54,4 +56,53 @@ pub fn document(host: Option<&utoipa::openapi::OpenApi>) -> utoipa::openapi::Ope
         doc.merge(host);
     }
     doc
+}
+
+/// Statuses the layers around every handler can answer, added where an operation does not list
+/// them: 503 when the database is away (every operation reads it), 401 and the CSRF 403 from the
+/// sign-in guard, 400 from the extractors for malformed parameters or bodies.
+fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let public = matches!(path.as_str(), "/api/v1/health" | "/api/v1/auth/login");
+        for (unsafe_method, op) in operations(item) {
+            let has_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let responses = &mut op.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses.entry(status.to_owned()).or_insert_with(|| error(description));
+            };
+            if path != "/api/v1/health" {
+                add("503", "The database is unreachable (code `unavailable`); retry later");
+            }
+            if has_input {
+                add("400", "Malformed parameters or body");
+            }
+            if !public {
+                add("401", "Not signed in");
+                if unsafe_method {
+                    add("403", "Missing or invalid X-CSRF-Token (cookie sessions), or not allowed");
+                }
+            }
+        }
+    }
+}
+
+/// The operations of a path, each with whether its method is unsafe (needs the CSRF header).
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Operation)> {
+    [
+        (false, item.get.as_mut()),
+        (true, item.post.as_mut()),
+        (true, item.put.as_mut()),
+        (true, item.patch.as_mut()),
+        (true, item.delete.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(unsafe_method, op)| op.map(|op| (unsafe_method, op)))
 }

@@ -1,7 +1,8 @@
 //! The rubbie demo: a small shop with its own API, and rubbie mounted at `/admin`.
 //!
 //! Environment: `BIND_ADDR` (default `127.0.0.1:8000`), `DATABASE_URL` (default a SQLite file
-//! `rubbie_demo.db` in the working directory), `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`.
+//! `rubbie_demo.db` in the working directory), `DATABASE_ACQUIRE_TIMEOUT_MS` (default 3000),
+//! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`.
 //! `test_project openapi` prints the merged OpenAPI document and exits.
 
 mod api;
@@ -38,7 +39,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://rubbie_demo.db".to_owned());
     let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let db = rubbie::Database::connect(&url)
+    let wait = match std::env::var("DATABASE_ACQUIRE_TIMEOUT_MS") {
+        Ok(ms) => {
+            ms.parse().map_err(|_| format!("DATABASE_ACQUIRE_TIMEOUT_MS: not a number of milliseconds: {ms:?}"))?
+        }
+        Err(_) => 3000,
+    };
+    let pool = rubbie::PoolOptions::default().acquire_timeout(std::time::Duration::from_millis(wait));
+    let db = rubbie::Database::connect_with(&url, pool)
         .await
         .map_err(|e| format!("cannot open {}: {e}", rubbie::mask_url_password(&url)))?;
     if shop::ensure(&db).await? {

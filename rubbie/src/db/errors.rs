@@ -1,5 +1,6 @@
 //! Turning database errors into API errors: constraint violations and bad values become 409/422
-//! with the column named where it can be known; everything else is an internal error.
+//! with the column named where it can be known; a database that cannot be reached is 503;
+//! everything else is an internal error.
 
 use sqlx::error::ErrorKind;
 
@@ -7,6 +8,10 @@ use crate::error::{Error, FieldErrors};
 
 /// Classifies a database error, naming the first of `columns` the database mentioned.
 pub(crate) fn classify_for(err: sqlx::Error, columns: &[&str]) -> Error {
+    if is_unreachable(&err) {
+        tracing::warn!(error = %err, "rubbie: database unreachable");
+        return Error::Unavailable("the database is unreachable; try again shortly".into());
+    }
     let sqlx::Error::Database(db_err) = &err else {
         return match err {
             sqlx::Error::RowNotFound => Error::NotFound("row not found".into()),
@@ -45,6 +50,23 @@ pub(crate) fn classify_for(err: sqlx::Error, columns: &[&str]) -> Error {
         None => format!("{what} ({})", db_err.constraint().unwrap_or("constraint")),
     };
     if conflict { Error::Conflict { message, fields } } else { Error::Validation { message, fields } }
+}
+
+/// The database is away: no connection within the pool's wait, a connection that broke, or a
+/// server shutting down (PostgreSQL SQLSTATE class 08 and 57P0x).
+pub(crate) fn is_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => {
+            let code = e.code().unwrap_or_default();
+            code.starts_with("08") || code.starts_with("57P0")
+        }
+        _ => false,
+    }
 }
 
 /// PostgreSQL names the column of a NOT NULL violation directly.

@@ -13,6 +13,7 @@ pub mod schema;
 pub(crate) mod values;
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -54,10 +55,24 @@ impl Database {
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, PoolOptions::default()).await
+    }
+
+    /// Connects like [`Database::connect`], with the pool sized and timed by `options`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn demo() -> Result<(), sqlx::Error> {
+    /// let options = rubbie::PoolOptions::default().acquire_timeout(std::time::Duration::from_secs(2));
+    /// let db = rubbie::Database::connect_with("postgres://localhost/shop", options).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(url: &str, options: PoolOptions) -> Result<Self, sqlx::Error> {
         let scheme = url.split(':').next().unwrap_or_default();
+        let wait = options.acquire_timeout;
         match scheme {
             "sqlite" => {
-                let options = SqliteConnectOptions::from_str(url)?
+                let connect = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
                     .foreign_keys(true)
                     .busy_timeout(std::time::Duration::from_secs(10));
@@ -65,26 +80,40 @@ impl Database {
                 let pool = if memory {
                     SqlitePoolOptions::new()
                         .max_connections(1)
+                        .acquire_timeout(wait)
                         .idle_timeout(None)
                         .max_lifetime(None)
-                        .connect_with(options)
+                        .connect_with(connect)
                         .await?
                 } else {
                     SqlitePoolOptions::new()
-                        .max_connections(8)
-                        .connect_with(options.journal_mode(SqliteJournalMode::Wal))
+                        .max_connections(options.max_connections.unwrap_or(8))
+                        .acquire_timeout(wait)
+                        .connect_with(connect.journal_mode(SqliteJournalMode::Wal))
                         .await?
                 };
                 Ok(Database::Sqlite(pool))
             }
             "postgres" | "postgresql" => {
-                let options = PgConnectOptions::from_str(url)?;
-                Ok(Database::Postgres(PgPoolOptions::new().max_connections(10).connect_with(options).await?))
+                let connect = PgConnectOptions::from_str(url)?;
+                Ok(Database::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(options.max_connections.unwrap_or(10))
+                        .acquire_timeout(wait)
+                        .connect_with(connect)
+                        .await?,
+                ))
             }
             "mysql" | "mariadb" => {
                 let url = url.replacen("mariadb:", "mysql:", 1);
-                let options = MySqlConnectOptions::from_str(&url)?;
-                Ok(Database::Mysql(MySqlPoolOptions::new().max_connections(10).connect_with(options).await?))
+                let connect = MySqlConnectOptions::from_str(&url)?;
+                Ok(Database::Mysql(
+                    MySqlPoolOptions::new()
+                        .max_connections(options.max_connections.unwrap_or(10))
+                        .acquire_timeout(wait)
+                        .connect_with(connect)
+                        .await?,
+                ))
             }
             _ => Err(sqlx::Error::Configuration(
                 format!("unsupported database URL scheme {scheme:?}: use sqlite:, postgres: or mysql:").into(),
@@ -99,6 +128,36 @@ impl Database {
             Database::Postgres(_) => Backend::Postgres,
             Database::Mysql(_) => Backend::Mysql,
         }
+    }
+}
+
+/// How [`Database::connect_with`] sizes its pool and how long a request waits for a connection.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    max_connections: Option<u32>,
+    acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    /// The backend's usual pool size (8 for SQLite files, 10 for servers) and a 3 s wait: when the
+    /// database is away, requests answer 503 after that instead of hanging (sqlx waits 30 s).
+    fn default() -> Self {
+        PoolOptions { max_connections: None, acquire_timeout: Duration::from_secs(3) }
+    }
+}
+
+impl PoolOptions {
+    /// The most connections the pool opens.
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = Some(n);
+        self
+    }
+
+    /// How long a request waits for a connection (including reconnecting to a database that
+    /// went away) before it is answered 503 `unavailable`.
+    pub fn acquire_timeout(mut self, wait: Duration) -> Self {
+        self.acquire_timeout = wait;
+        self
     }
 }
 

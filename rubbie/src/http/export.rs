@@ -32,13 +32,13 @@ pub(crate) fn router() -> Router<AppState> {
 pub struct ExportParams {
     /// `csv` (default), `json` or `ndjson`.
     pub format: Option<String>,
-    /// Filter in the where language (JSON).
+    /// Filter in the where language (JSON). At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
     #[param(rename = "where")]
     pub filter: Option<String>,
     /// Quick search across the readable text columns.
     pub search: Option<String>,
-    /// Sort: `col,-col2`.
+    /// Sort: `col,-col2`, at most 16 columns.
     pub order_by: Option<String>,
     /// Columns, comma-separated (default: all readable).
     pub columns: Option<String>,

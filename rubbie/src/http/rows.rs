@@ -34,14 +34,14 @@ pub(crate) fn router() -> Router<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RowsParams {
-    /// Filter in the where language (JSON), e.g. `{"name":{"_ilike":"%ann%"}}`.
+    /// Filter in the where language (JSON), e.g. `{"name":{"_ilike":"%ann%"}}`. At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
     #[param(rename = "where")]
     pub filter: Option<String>,
     /// Quick search: case-insensitive text across the readable text columns (and equality on
     /// integer columns when it is a whole number).
     pub search: Option<String>,
-    /// Sort: `col,-col2` (`-` for descending).
+    /// Sort: `col,-col2` (`-` for descending), at most 16 columns.
     pub order_by: Option<String>,
     /// Page size, 1 to 1000 (default 50).
     pub limit: Option<u64>,
@@ -219,6 +219,7 @@ pub struct BulkRequest {
     /// The rows by key (as in row URLs); or leave out to act on every row matching `where`.
     pub keys: Option<Vec<String>>,
     /// With no `keys`: the filter (where language) selecting the rows; absent means all rows.
+    /// At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<serde_json::Value>,

@@ -33,7 +33,7 @@ pub struct SavedView {
     pub table: String,
     /// Name, unique per owner and table.
     pub name: String,
-    /// Filter in the where language.
+    /// Filter in the where language. At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<Json>,
@@ -69,13 +69,13 @@ pub struct ViewList {
 pub struct ViewInput {
     /// Name (required when creating), 1 to 190 characters.
     pub name: Option<String>,
-    /// Filter in the where language.
+    /// Filter in the where language. At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<Json>,
     /// Quick search.
     pub search: Option<String>,
-    /// Sort (`col,-col2`).
+    /// Sort (`col,-col2`), at most 16 columns.
     pub order_by: Option<String>,
     /// Columns shown, in order.
     pub columns: Option<Vec<String>>,

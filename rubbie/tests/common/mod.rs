@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -14,6 +16,8 @@ use tower::ServiceExt;
 /// A database created for one test, dropped by [`TestDb::cleanup`].
 pub struct TestDb {
     pub db: Database,
+    /// The URL `db` was opened with.
+    pub url: String,
     drop_url: Option<(String, String)>,
     _dir: Option<tempdir::TempDirGuard>,
 }
@@ -66,7 +70,7 @@ impl TestDb {
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}", dir.join("test.db").display());
         let db = Database::connect(&url).await.unwrap();
-        TestDb { db, drop_url: None, _dir: Some(tempdir::TempDirGuard(dir)) }
+        TestDb { db, url, drop_url: None, _dir: Some(tempdir::TempDirGuard(dir)) }
     }
 
     async fn server(admin_url: &str, kind: &str) -> TestDb {
@@ -74,8 +78,9 @@ impl TestDb {
         let admin = Database::connect(admin_url).await.unwrap_or_else(|e| panic!("{kind} at {admin_url}: {e}"));
         exec(&admin, &format!("CREATE DATABASE {name}")).await;
         close(admin).await;
-        let db = Database::connect(&with_database(admin_url, &name)).await.unwrap();
-        TestDb { db, drop_url: Some((admin_url.to_owned(), name)), _dir: None }
+        let url = with_database(admin_url, &name);
+        let db = Database::connect(&url).await.unwrap();
+        TestDb { db, url, drop_url: Some((admin_url.to_owned(), name)), _dir: None }
     }
 
     pub fn backend(&self) -> Backend {
