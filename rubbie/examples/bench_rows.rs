@@ -4,66 +4,15 @@
 //! is set, on PostgreSQL. Figures are medians of repeated runs; compare ratios, not absolute
 //! times (the machines are shared and noisy). Results are printed as a Markdown table.
 
+mod bench_support;
+
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use bench_support::{Api, RUNS, exec, median, ms, raw, rss_kb, time_pair};
 use rubbie::{Backend, Database};
 use sqlx::AssertSqlSafe;
-use tower::ServiceExt;
 
 const ROWS: u64 = 1_000_000;
-const RUNS: usize = 31;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-/// Medians of `a` and `b` run alternately, so load from elsewhere hits both alike.
-async fn time_pair<A, AF, B, BF>(mut a: A, mut b: B) -> (Duration, Duration)
-where
-    A: FnMut() -> AF,
-    AF: std::future::Future<Output = ()>,
-    B: FnMut() -> BF,
-    BF: std::future::Future<Output = ()>,
-{
-    a().await;
-    b().await;
-    let (mut sa, mut sb) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        a().await;
-        sa.push(start.elapsed());
-        let start = Instant::now();
-        b().await;
-        sb.push(start.elapsed());
-    }
-    (median(sa), median(sb))
-}
-
-async fn exec(db: &Database, sql: &str) {
-    let sql = AssertSqlSafe(sql.to_owned());
-    match db {
-        Database::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
-        Database::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
-        Database::Mysql(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
-    }
-    .expect("bench SQL");
-}
-
-/// The raw query through sqlx, rows fetched (and decoded by the driver), nothing else.
-async fn raw(db: &Database, sql: &str) -> usize {
-    let sql = AssertSqlSafe(sql.to_owned());
-    match db {
-        Database::Sqlite(p) => sqlx::query(sql).fetch_all(p).await.map(|r| r.len()),
-        Database::Postgres(p) => sqlx::query(sql).fetch_all(p).await.map(|r| r.len()),
-        Database::Mysql(p) => sqlx::query(sql).fetch_all(p).await.map(|r| r.len()),
-    }
-    .expect("raw query")
-}
 
 async fn seed(db: &Database) {
     let sql = match db.backend() {
@@ -91,85 +40,6 @@ async fn seed(db: &Database) {
         ),
     };
     exec(db, &sql).await;
-}
-
-struct Api {
-    app: Router,
-    cookie: String,
-    csrf: String,
-}
-
-impl Api {
-    async fn new(db: &Database) -> Api {
-        rubbie::create_or_update_admin(db, "bench", "bench-password").await.unwrap();
-        let app = Router::new()
-            .nest_service("/admin", rubbie::router(rubbie::Config::new(db.clone()).track_introspected(true)));
-        let login = Request::post("/admin/api/v1/auth/login")
-            .header("content-type", "application/json")
-            .body(Body::from(r#"{"username":"bench","password":"bench-password"}"#))
-            .unwrap();
-        let response = app.clone().oneshot(login).await.unwrap();
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let csrf =
-            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["csrf_token"].as_str().unwrap().to_owned();
-        Api { app, cookie, csrf }
-    }
-
-    /// POST a CSV file; panics unless 200.
-    async fn post_csv(&self, path: &str, csv: String) {
-        let request = Request::post(path)
-            .header("cookie", &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-            .header("content-type", "text/csv")
-            .body(Body::from(csv))
-            .unwrap();
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        assert_eq!(status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&body));
-    }
-
-    /// GET, the whole body read; returns the body.
-    async fn get(&self, path: &str) -> bytes_len::Body {
-        let request = Request::get(path).header("cookie", &self.cookie).body(Body::empty()).unwrap();
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let mut body = response.into_body();
-        let mut len = 0;
-        let mut first = Vec::new();
-        while let Some(frame) = body.frame().await {
-            if let Ok(data) = frame.unwrap().into_data() {
-                if first.len() < 4096 {
-                    first.extend_from_slice(&data[..data.len().min(4096 - first.len())]);
-                }
-                len += data.len();
-            }
-        }
-        bytes_len::Body { len, head: first }
-    }
-}
-
-mod bytes_len {
-    /// A response body's size and its first bytes (never the whole of an export in memory).
-    pub struct Body {
-        pub len: usize,
-        pub head: Vec<u8>,
-    }
-}
-
-/// Resident set size of this process, kB (Linux).
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 async fn bench(name: &str, db: Database) {

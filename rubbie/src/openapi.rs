@@ -13,7 +13,7 @@ use crate::http::{auth, explorer, export, flags, health, import, permissions, ro
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
-        tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table,
+        tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
         explorer::list_history, explorer::add_history, explorer::clear_history,

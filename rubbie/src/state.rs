@@ -20,6 +20,8 @@ pub(crate) struct AppState(Arc<Inner>);
 pub(crate) struct Inner {
     pub config: Config,
     pub schema: RwLock<Arc<Schema>>,
+    /// What `schema` was made from, so a refresh that finds both unchanged does nothing.
+    catalogue: Mutex<Option<CatalogueCache>>,
     pub last_refresh: Mutex<Option<Instant>>,
     pub ready: OnceCell<()>,
     pub login_limiter: LoginLimiter,
@@ -27,8 +29,17 @@ pub(crate) struct Inner {
     pub started: Instant,
 }
 
-/// Unknown table names re-read the catalogue at most this often (tables created after start).
-const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(2);
+/// The introspected catalogue (before tracking) with its fingerprint, and the tracking
+/// decisions last applied to it.
+struct CatalogueCache {
+    fingerprint: String,
+    all: Arc<Schema>,
+    decisions: std::collections::HashMap<String, bool>,
+}
+
+/// How long a row request trusts the schema before checking the catalogue's fingerprint again
+/// (two cheap queries): a column dropped by a migration is noticed within this time.
+const SCHEMA_FRESH_FOR: Duration = Duration::from_secs(1);
 
 impl std::ops::Deref for AppState {
     type Target = Inner;
@@ -43,6 +54,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             config,
             schema: RwLock::new(Arc::new(Schema::default())),
+            catalogue: Mutex::new(None),
             last_refresh: Mutex::new(None),
             ready: OnceCell::new(),
             login_limiter: limiter,
@@ -66,12 +78,47 @@ impl AppState {
             .map(|_| ())
     }
 
-    /// Re-reads the catalogue.
+    /// Brings the schema up to date with the database: two cheap reads (the catalogue's
+    /// fingerprint and the tracking decisions, which another instance may have changed), and
+    /// the catalogue itself only when its fingerprint moved. A table created a moment ago is
+    /// seen at once; a schema of a thousand tables is not introspected on every call.
     pub(crate) async fn refresh_schema(&self) -> Result<()> {
-        let all = introspect::introspect(self.db()).await?;
+        // Read before introspecting: a change in between is caught by the next refresh.
+        let fingerprint = introspect::fingerprint(self.db()).await?;
+        self.apply_tracking(fingerprint).await
+    }
+
+    /// Re-reads the tracking decisions only, for after this instance changed them (the
+    /// catalogue itself did not move).
+    pub(crate) async fn refresh_tracking(&self) -> Result<()> {
+        let known = self.catalogue.lock().expect("catalogue lock").as_ref().map(|c| c.fingerprint.clone());
+        match known {
+            Some(fingerprint) => self.apply_tracking(fingerprint).await,
+            None => self.refresh_schema().await,
+        }
+    }
+
+    /// Applies the current tracking decisions to the catalogue of `fingerprint`, introspecting
+    /// it first unless that is the one cached.
+    async fn apply_tracking(&self, fingerprint: String) -> Result<()> {
         let decisions = tracking::decisions(self.db()).await?;
-        let schema = tracking::apply(all, &decisions, self.config.track_introspected);
+        let cached = self
+            .catalogue
+            .lock()
+            .expect("catalogue lock")
+            .as_ref()
+            .and_then(|c| (c.fingerprint == fingerprint).then(|| (c.all.clone(), c.decisions == decisions)));
+        let all = match cached {
+            Some((_, true)) => {
+                *self.last_refresh.lock().expect("refresh lock") = Some(Instant::now());
+                return Ok(());
+            }
+            Some((all, false)) => all,
+            None => Arc::new(introspect::introspect(self.db()).await?),
+        };
+        let schema = tracking::apply((*all).clone(), &decisions, self.config.track_introspected);
         *self.schema.write().expect("schema lock") = Arc::new(schema);
+        *self.catalogue.lock().expect("catalogue lock") = Some(CatalogueCache { fingerprint, all, decisions });
         *self.last_refresh.lock().expect("refresh lock") = Some(Instant::now());
         Ok(())
     }
@@ -98,13 +145,17 @@ impl AppState {
         Ok(table)
     }
 
-    /// The table with this name, re-reading the catalogue once if it is not known yet.
+    /// The table with this name from a schema at most [`SCHEMA_FRESH_FOR`] old, checked again
+    /// at once when the name is unknown (a table created a moment ago).
     pub(crate) async fn table(&self, name: &str) -> Result<Table> {
+        let fresh = self.last_refresh.lock().expect("refresh lock").is_some_and(|t| t.elapsed() < SCHEMA_FRESH_FOR);
+        if !fresh {
+            self.refresh_schema().await?;
+        }
         if let Some(t) = self.schema().table(name) {
             return Ok(t.clone());
         }
-        let stale = self.last_refresh.lock().expect("refresh lock").is_none_or(|t| t.elapsed() > REFRESH_AT_MOST_EVERY);
-        if stale {
+        if fresh {
             self.refresh_schema().await?;
             if let Some(t) = self.schema().table(name) {
                 return Ok(t.clone());

@@ -30,14 +30,24 @@ pub(crate) async fn decisions(db: &Database) -> Result<HashMap<String, bool>> {
 
 /// Records that `table` is (or is not) tracked, replacing an earlier decision.
 pub(crate) async fn set(db: &Database, table: &str, tracked: bool, by: &str) -> Result<()> {
+    set_many(db, &[table.to_owned()], tracked, by).await
+}
+
+/// Records one decision for many tables in one transaction (all or nothing), a few hundred
+/// rows per statement.
+pub(crate) async fn set_many(db: &Database, tables: &[String], tracked: bool, by: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("table_name").eq(table)).to_owned()).await?;
-    let insert = Query::insert()
-        .into_table(TABLE)
-        .columns(["table_name", "tracked", "updated_at", "updated_by"])
-        .values_panic([table.into(), i64::from(tracked).into(), crate::auth::now().into(), by.into()])
-        .to_owned();
-    tx.execute(&insert).await?;
+    let now = crate::auth::now();
+    for chunk in tables.chunks(200) {
+        tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("table_name").is_in(chunk)).to_owned())
+            .await?;
+        let mut insert =
+            Query::insert().into_table(TABLE).columns(["table_name", "tracked", "updated_at", "updated_by"]).to_owned();
+        for table in chunk {
+            insert.values_panic([table.into(), i64::from(tracked).into(), now.into(), by.into()]);
+        }
+        tx.execute(&insert).await?;
+    }
     tx.commit().await
 }
 
@@ -48,7 +58,7 @@ pub(crate) fn apply(all: Schema, decisions: &HashMap<String, bool>, track_intros
         .tables
         .into_iter()
         .partition(|t| decisions.get(&t.name).copied().unwrap_or(t.source == TableSource::Model || track_introspected));
-    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let names: std::collections::HashSet<String> = tables.iter().map(|t| t.name.clone()).collect();
     for table in &mut tables {
         table.foreign_keys.retain(|fk| names.contains(&fk.references_table));
         table.referenced_by.retain(|fk| names.contains(&fk.references_table));

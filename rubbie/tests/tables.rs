@@ -236,3 +236,52 @@ async fn tables_name_their_display_column() {
         t.cleanup().await;
     }
 }
+
+/// The catalogue is cached, yet every change is seen at once: new tables, columns, indexes and
+/// foreign keys, dropped tables, and tracking decisions made by another instance.
+#[tokio::test]
+async fn catalogue_changes_are_seen_at_once_and_track_all_tracks_the_rest() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let b = t.backend();
+        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+        let instance = || {
+            let mut c = Client::new(common::app_with(rubbie::Config::new(t.db.clone())));
+            async move {
+                c.login(common::ADMIN.0, common::ADMIN.1).await;
+                c
+            }
+        };
+        let (mut one, mut two) = (instance().await, instance().await);
+        let names = |reply: &common::Reply, key: &str| -> Vec<String> {
+            reply.json[key].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+        };
+        assert_eq!(names(&two.get("/admin/api/v1/tables").await, "untracked"), ["gadget_tags", "gadgets"]);
+
+        let tracked = one.send(Method::POST, "/admin/api/v1/tracking/track-all", None).await;
+        assert_eq!(tracked.status, StatusCode::OK, "{b:?}: {}", tracked.text);
+        assert_eq!(tracked.json["tracked"], serde_json::json!(["gadget_tags", "gadgets"]));
+        let listed = two.get("/admin/api/v1/tables").await;
+        assert_eq!(names(&listed, "tables"), ["gadget_tags", "gadgets", "makers"], "{b:?}: seen by the other instance");
+        assert_eq!(names(&listed, "untracked"), Vec::<String>::new());
+
+        let (text, int) = if b == rubbie::Backend::Postgres { ("TEXT", "BIGINT") } else { ("VARCHAR(50)", "BIGINT") };
+        common::exec(&t.db, &format!("ALTER TABLE makers ADD COLUMN country {text} NULL")).await;
+        let makers = two.get("/admin/api/v1/tables/makers").await.json;
+        assert_eq!(column(&makers, "country")["nullable"], true, "{b:?}: a new column at once");
+        common::exec(&t.db, "CREATE INDEX makers_country ON makers (country)").await;
+        let makers = two.get("/admin/api/v1/tables/makers").await.json;
+        assert!(makers["indexes"].to_string().contains("makers_country"), "{b:?}: a new index at once: {makers}");
+        common::exec(
+            &t.db,
+            &format!("CREATE TABLE parts (id {int} PRIMARY KEY, maker_id {int} NULL REFERENCES makers (id))"),
+        )
+        .await;
+        let listed = two.get("/admin/api/v1/tables").await;
+        assert!(names(&listed, "untracked").contains(&"parts".to_owned()), "{b:?}: {}", listed.text);
+        common::exec(&t.db, "DROP TABLE parts").await;
+        let listed = two.get("/admin/api/v1/tables").await;
+        assert!(!listed.text.contains("\"parts\""), "{b:?}: a dropped table is gone at once");
+        t.cleanup().await;
+    }
+}

@@ -23,6 +23,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/tables/{table}", get(table_schema))
         .route("/api/v1/tables/{table}/track", post(track_table))
         .route("/api/v1/tables/{table}/untrack", post(untrack_table))
+        .route("/api/v1/tracking/track-all", post(track_all))
+}
+
+/// The tables a "track all" tracked.
+#[derive(Serialize, ToSchema)]
+pub struct TrackedTables {
+    /// Their names, sorted.
+    pub tracked: Vec<String>,
 }
 
 /// A table in the list.
@@ -96,6 +104,8 @@ pub(crate) async fn table_schema(
     RequestAccess(access): RequestAccess,
     Path(table): Path<String>,
 ) -> Result<Json<Table>> {
+    // The schema page shows the catalogue as it is now, not as it was a second ago.
+    state.refresh_schema().await?;
     let table = state.table_for(&table, &access).await?;
     access.shape(&table).map(Json).ok_or_else(|| Error::NotFound(format!("no table named {:?}", table.name)))
 }
@@ -103,13 +113,18 @@ pub(crate) async fn table_schema(
 /// Records the decision and re-reads the schema; `table` must exist in the database.
 async fn set_tracked(state: &AppState, user: &CurrentUser, table: &str, tracked: bool) -> Result<()> {
     require_admin(user)?;
-    state.refresh_schema().await?;
-    let schema = state.schema();
-    if !schema.tables.iter().chain(&schema.untracked).any(|t| t.name == table) {
-        return Err(Error::NotFound(format!("no table named {table:?}")));
+    let known = |state: &AppState| {
+        let schema = state.schema();
+        schema.tables.iter().chain(&schema.untracked).any(|t| t.name == table)
+    };
+    if !known(state) {
+        state.refresh_schema().await?;
+        if !known(state) {
+            return Err(Error::NotFound(format!("no table named {table:?}")));
+        }
     }
     tracking::set(state.db(), table, tracked, &user.username).await?;
-    state.refresh_schema().await
+    state.refresh_tracking().await
 }
 
 /// Tracks a table: rubbie serves it from now on (admins only). Answers with its summary.
@@ -126,6 +141,22 @@ pub(crate) async fn track_table(
     let estimates = introspect::row_estimates(state.db(), Some(&table)).await?;
     let tracked = state.table(&table).await?;
     Ok(Json(summary(tracked, &estimates)))
+}
+
+/// Tracks every untracked table in one step (admins only); answers with their names.
+#[utoipa::path(post, path = "/api/v1/tracking/track-all", tag = "tables",
+    responses((status = 200, body = TrackedTables), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn track_all(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Json<TrackedTables>> {
+    require_admin(&user)?;
+    state.refresh_schema().await?;
+    let mut names: Vec<String> = state.schema().untracked.iter().map(|t| t.name.clone()).collect();
+    names.sort();
+    tracking::set_many(state.db(), &names, true, &user.username).await?;
+    state.refresh_tracking().await?;
+    Ok(Json(TrackedTables { tracked: names }))
 }
 
 /// Untracks a table: rubbie stops serving it (its rows, schema, permissions and relations) until

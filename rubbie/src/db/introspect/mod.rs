@@ -64,6 +64,16 @@ pub async fn introspect(db: &Database) -> Result<Schema> {
     Ok(build_schema(db.backend(), catalogue, &models))
 }
 
+/// A cheap value that changes whenever the catalogue does (SQLite's schema cookie, checksums of
+/// the catalogue elsewhere): the introspected schema is read again only when it moves.
+pub(crate) async fn fingerprint(db: &Database) -> Result<String> {
+    match db {
+        Database::Sqlite(pool) => sqlite::fingerprint(pool).await,
+        Database::Postgres(pool) => postgres::fingerprint(pool).await,
+        Database::Mysql(pool) => mysql::fingerprint(pool).await,
+    }
+}
+
 /// Row-count estimates from the catalogue's statistics (cheap, possibly stale), for every table
 /// or `only` one (a listing needs one, not a lookup per table).
 pub async fn row_estimates(db: &Database, only: Option<&str>) -> Result<HashMap<String, i64>> {

@@ -109,6 +109,23 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
 }
 
 /// `TABLE_ROWS` from InnoDB statistics (an estimate).
+/// The database's table names (read without opening any table) and the server's counters of
+/// DDL statements, which every CREATE, ALTER, DROP or RENAME on the server moves. Reading the
+/// catalogue itself (`information_schema.COLUMNS`...) opens every table: 100 ms for 1,000.
+const TABLE_NAMES: &str = r#"
+SELECT CAST(CONCAT(COUNT(*), '/', COALESCE(SUM(CRC32(TABLE_NAME)), 0)) AS CHAR)
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"#;
+
+const DDL_COUNTERS: &str = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_alter_table', 'Com_create_table', \
+    'Com_drop_table', 'Com_rename_table', 'Com_create_index', 'Com_drop_index')";
+
+pub(super) async fn fingerprint(pool: &MySqlPool) -> Result<String> {
+    let (names,): (String,) = sqlx::query_as(TABLE_NAMES).fetch_one(pool).await?;
+    let counters: Vec<(String, String)> = sqlx::query_as(DDL_COUNTERS).fetch_all(pool).await?;
+    let counters: Vec<String> = counters.into_iter().map(|(name, value)| format!("{name}={value}")).collect();
+    Ok(format!("{names}:{}", counters.join(",")))
+}
+
 pub(super) async fn row_estimates(pool: &MySqlPool, only: Option<&str>) -> Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).bind(only).bind(only).fetch_all(pool).await?;
     Ok(rows.into_iter().collect())

@@ -73,6 +73,23 @@ pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
 }
 
 /// `reltuples` from the planner statistics; -1 (never analysed) is left out.
+/// Counts and sums of the transaction ids of the catalogue rows introspection reads: any DDL
+/// inserts, updates or deletes such rows and so moves a sum, while VACUUM and ANALYZE update
+/// `pg_class` in place and leave it alone. Whole catalogues, not the schema's rows: a plain scan
+/// (about 6 ms for 1,000 tables) is cheaper than looking the schema's rows up.
+const FINGERPRINT: &str = r#"
+SELECT concat_ws(':',
+  (SELECT count(*) || '/' || sum(xmin::text::bigint) FROM pg_class),
+  (SELECT count(*) || '/' || sum(xmin::text::bigint) FROM pg_attribute),
+  (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_attrdef),
+  (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_constraint),
+  (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_enum))"#;
+
+pub(super) async fn fingerprint(pool: &PgPool) -> Result<String> {
+    let (text,): (String,) = sqlx::query_as(FINGERPRINT).fetch_one(pool).await?;
+    Ok(text)
+}
+
 pub(super) async fn row_estimates(pool: &PgPool, only: Option<&str>) -> Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(ESTIMATES).bind(only).fetch_all(pool).await?;
     Ok(rows.into_iter().filter(|(_, n)| *n >= 0).collect())

@@ -108,18 +108,43 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
     Ok(cat)
 }
 
+/// The schema cookie: SQLite bumps it on every schema change, by any connection.
+pub(super) async fn fingerprint(pool: &SqlitePool) -> Result<String> {
+    let (version,): (i64,) = sqlx::query_as("SELECT schema_version FROM pragma_schema_version").fetch_one(pool).await?;
+    Ok(version.to_string())
+}
+
 /// `MAX(rowid)` per table: one index lookup, exact until rows are deleted (then an upper bound).
-/// `WITHOUT ROWID` tables have no estimate.
+/// `WITHOUT ROWID` and virtual tables have no estimate. The lookups go to the database a few
+/// hundred at a time (SQLite compounds at most 500 SELECTs), not one statement per table.
 pub(super) async fn row_estimates(pool: &SqlitePool, only: Option<&str>) -> Result<HashMap<String, i64>> {
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(pool).await?;
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' AND (?1 IS NULL OR name = ?1)",
+    )
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    let names: Vec<String> = tables
+        .into_iter()
+        .filter(|(t, sql)| {
+            let sql = sql.to_ascii_uppercase();
+            !is_internal_table(t) && !sql.contains("WITHOUT ROWID") && !sql.starts_with("CREATE VIRTUAL")
+        })
+        .map(|(t, _)| t)
+        .collect();
     let mut estimates = HashMap::new();
-    for (table,) in tables.into_iter().filter(|(t,)| !is_internal_table(t) && only.is_none_or(|o| o == t)) {
-        // The name comes from the catalogue and is quoted: safe to splice.
-        let sql = format!("SELECT COALESCE(MAX(rowid), 0) FROM {}", quote_ident(Backend::Sqlite, &table));
-        if let Ok((n,)) = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql)).fetch_one(pool).await {
-            estimates.insert(table, n);
+    for chunk in names.chunks(400) {
+        // The names come from the catalogue and are quoted: safe to splice; `?` binds each label.
+        let sql = chunk
+            .iter()
+            .map(|t| format!("SELECT ?, COALESCE(MAX(rowid), 0) FROM {}", quote_ident(Backend::Sqlite, t)))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
+        for t in chunk {
+            query = query.bind(t);
         }
+        estimates.extend(query.fetch_all(pool).await?);
     }
     Ok(estimates)
 }
