@@ -47,6 +47,13 @@ export const useTablesStore = defineStore('tables', () => {
     return summary
   }
 
+  /** Serve every untracked table (admins) in one step; returns their names. */
+  async function trackAll(): Promise<string[]> {
+    const res = await unwrap(api.POST('/api/v1/tracking/track-all'))
+    await loadTables(true)
+    return res.tracked
+  }
+
   /** Stop serving a table (its data stays in the database); the lists are loaded again. */
   async function untrack(table: string): Promise<void> {
     await unwrap(api.POST('/api/v1/tables/{table}/untrack', { params: { path: { table } } }))
@@ -62,5 +69,5 @@ export const useTablesStore = defineStore('tables', () => {
     schemas.value = {}
   }
 
-  return { tables, untracked, loaded, loading, error, schemas, loadTables, schema, track, untrack, reset }
+  return { tables, untracked, loaded, loading, error, schemas, loadTables, schema, track, trackAll, untrack, reset }
 })

@@ -57,6 +57,29 @@ describe('tracking', () => {
     expect(router.currentRoute.value.fullPath).toBe('/tables/news')
   })
 
+  it('Track all serves every untracked table in one request', async () => {
+    let tracked = false
+    const { calls } = mockFetch({
+      'GET /api/v1/tables': () => ({
+        status: 200,
+        body: tracked
+          ? { tables: [summary('logs'), summary('news')], untracked: [] }
+          : { tables: [], untracked: [summary('logs'), summary('news')] },
+      }),
+      'POST /api/v1/tracking/track-all': () => ((tracked = true), { status: 200, body: { tracked: ['logs', 'news'] } }),
+    })
+    const router = setup()
+    const tables = useTablesStore()
+    await tables.loadTables()
+    const w = mount(UntrackedTables, { props: { filter: '' }, global: { plugins: [router] } })
+    expect(w.find('[data-testid="track-all"]').text()).toBe('Track all 2')
+    await w.find('[data-testid="track-all"]').trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/api/v1/tracking/track-all'])
+    expect(tables.tables.map((t) => t.name)).toEqual(['logs', 'news'])
+    expect(tables.untracked).toEqual([])
+  })
+
   it('untracks after a confirmation that says the data is untouched, then goes home', async () => {
     const { calls } = mockFetch({
       'POST /api/v1/tables/news/untrack': { status: 204 },
