@@ -42,3 +42,6 @@ fi
 
 step "browser suite"
 scripts/e2e.sh
+
+step "two instances on one database"
+scripts/scale-out.sh

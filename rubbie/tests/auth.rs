@@ -156,19 +156,34 @@ async fn api_tokens_authenticate_without_csrf_and_stop_when_revoked() {
     }
 }
 
+/// The budget is kept in the database: two instances of the host share it, and parallel
+/// attempts cannot slip past it.
 #[tokio::test]
-async fn failed_logins_are_rate_limited_per_username() {
-    let t = TestDb::sqlite().await;
-    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
-    let config = rubbie::Config::new(t.db.clone()).login_rate_limit(3, Duration::from_secs(60));
-    let mut client = Client::new(app_with(config));
-    for _ in 0..3 {
-        assert_error(&client.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
+async fn failed_logins_are_rate_limited_per_username_across_instances() {
+    for t in TestDb::all().await {
+        let b = t.backend();
+        rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
+        let instance = || Client::new(app_with(rubbie::Config::new(t.db.clone()).login_rate_limit(3, Duration::from_secs(60))));
+        let (mut one, mut two) = (instance(), instance());
+        assert_error(&one.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_error(&two.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_error(&one.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
+        // Even the right password is refused until the window passes, on either instance.
+        assert_error(&two.login(ADMIN.0, ADMIN.1).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert_error(&one.login(ADMIN.0, ADMIN.1).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert_error(&one.login("someone-else", "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
+
+        // Ten parallel guesses at a fresh name: at most three are let through to the password check.
+        let guesses = (0..10).map(|i| {
+            let mut c = instance();
+            async move { c.login("parallel", "nope").await.status }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        assert!(checked <= 3, "{b:?}: {statuses:?}");
+        assert!(statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS));
+        t.cleanup().await;
     }
-    // Even the right password is refused until the window passes.
-    assert_error(&client.login(ADMIN.0, ADMIN.1).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
-    assert_error(&client.login("someone-else", "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
-    t.cleanup().await;
 }
 
 #[tokio::test]

@@ -116,6 +116,18 @@ CREATE TABLE IF NOT EXISTS rubbie_saved_views (
 );
 ",
     },
+    Migration {
+        version: 5,
+        name: "login attempts shared by every instance",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_login_attempts (
+    key_hash VARCHAR(64) NOT NULL PRIMARY KEY,
+    attempts BIGINT NOT NULL,
+    window_start BIGINT NOT NULL{inline_index:rubbie_login_attempts_window (window_start)}
+);
+{create_index:rubbie_login_attempts_window ON rubbie_login_attempts (window_start)}
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

@@ -70,7 +70,7 @@ pub(crate) async fn login(
         Some(u) => format!("user:{}", u.id),
         None => format!("name:{}", req.username.trim().to_lowercase()),
     };
-    if !state.login_limiter.attempt(&key) {
+    if !state.login_limiter.attempt(state.db(), &key).await? {
         return Err(Error::RateLimited("too many failed sign-ins for this user; try again in a few minutes".into()));
     }
     let stored = user.as_ref().filter(|u| u.active == 1).map(|u| u.password_hash.as_str());
@@ -78,7 +78,7 @@ pub(crate) async fn login(
         Some(u) if password::verify_slowly(&req.password, stored).await? => u,
         _ => return Err(Error::Unauthorized("wrong username or password".into())),
     };
-    state.login_limiter.succeeded(&key);
+    state.login_limiter.succeeded(state.db(), &key).await?;
     let ttl = state.config.session_ttl.as_secs() as i64;
     let (secret, csrf) = store::create_session(state.db(), user.id, ttl).await?;
     let cookie = session_cookie(&prefix, &secret, ttl, state.config.secure_cookies);
