@@ -163,7 +163,8 @@ async fn failed_logins_are_rate_limited_per_username_across_instances() {
     for t in TestDb::all().await {
         let b = t.backend();
         rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
-        let instance = || Client::new(app_with(rubbie::Config::new(t.db.clone()).login_rate_limit(3, Duration::from_secs(60))));
+        let instance =
+            || Client::new(app_with(rubbie::Config::new(t.db.clone()).login_rate_limit(3, Duration::from_secs(60))));
         let (mut one, mut two) = (instance(), instance());
         assert_error(&one.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
         assert_error(&two.login(ADMIN.0, "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
@@ -174,7 +175,7 @@ async fn failed_logins_are_rate_limited_per_username_across_instances() {
         assert_error(&one.login("someone-else", "nope").await, StatusCode::UNAUTHORIZED, "unauthorized");
 
         // Ten parallel guesses at a fresh name: at most three are let through to the password check.
-        let guesses = (0..10).map(|i| {
+        let guesses = (0..10).map(|_| {
             let mut c = instance();
             async move { c.login("parallel", "nope").await.status }
         });

@@ -34,14 +34,24 @@ impl LoginLimiter {
         // A window that has passed starts again at one attempt.
         let count = Query::update()
             .table(TABLE)
-            .value("attempts", Expr::case(Expr::col("window_start").lte(expired), 1).finally(Expr::col("attempts").add(1)))
-            .value("window_start", Expr::case(Expr::col("window_start").lte(expired), now).finally(Expr::col("window_start")))
+            .value(
+                "attempts",
+                Expr::case(Expr::col("window_start").lte(expired), 1).finally(Expr::col("attempts").add(1)),
+            )
+            .value(
+                "window_start",
+                Expr::case(Expr::col("window_start").lte(expired), now).finally(Expr::col("window_start")),
+            )
             .and_where(Expr::col("key_hash").eq(key.as_str()))
             .to_owned();
         let mut counted = db.pooled().execute(&count).await?.rows_affected > 0;
         if !counted {
             // Expired rows of other keys go now, so the table stays as small as the window.
-            db.pooled().execute(&Query::delete().from_table(TABLE).and_where(Expr::col("window_start").lte(expired)).to_owned()).await?;
+            db.pooled()
+                .execute(
+                    &Query::delete().from_table(TABLE).and_where(Expr::col("window_start").lte(expired)).to_owned(),
+                )
+                .await?;
             let first = Query::insert()
                 .into_table(TABLE)
                 .columns(["key_hash", "attempts", "window_start"])
@@ -50,7 +60,8 @@ impl LoginLimiter {
             // Another request may have inserted the row a moment ago: count on it instead.
             counted = db.pooled().execute(&first).await.is_ok() || db.pooled().execute(&count).await?.rows_affected > 0;
         }
-        let select = Query::select().column("attempts").from(TABLE).and_where(Expr::col("key_hash").eq(key.as_str())).to_owned();
+        let select =
+            Query::select().column("attempts").from(TABLE).and_where(Expr::col("key_hash").eq(key.as_str())).to_owned();
         let attempts = db.pooled().fetch_integers(&select).await?.first().copied().unwrap_or(i64::MAX);
         Ok(counted && attempts <= i64::from(self.attempts))
     }
@@ -58,7 +69,9 @@ impl LoginLimiter {
     /// A successful sign-in forgets the key's attempts.
     pub(crate) async fn succeeded(&self, db: &Database, key: &str) -> Result<()> {
         let key = crate::auth::password::secret_hash(key);
-        db.pooled().execute(&Query::delete().from_table(TABLE).and_where(Expr::col("key_hash").eq(key)).to_owned()).await?;
+        db.pooled()
+            .execute(&Query::delete().from_table(TABLE).and_where(Expr::col("key_hash").eq(key)).to_owned())
+            .await?;
         Ok(())
     }
 }

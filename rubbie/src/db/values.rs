@@ -51,6 +51,12 @@ pub(crate) fn bind(backend: Backend, column: &Column, value: &Json) -> Result<Ex
             }
             Value::String(Some(text.to_owned()))
         }
+        ColumnKind::Other if backend == Backend::Postgres && column.db_type.ends_with("[]") => {
+            Value::String(Some(pg_array(value)?))
+        }
+        ColumnKind::Other if backend == Backend::Mysql && column.db_type.to_ascii_lowercase().starts_with("set(") => {
+            Value::String(Some(mysql_set(&column.db_type, value)?))
+        }
         ColumnKind::Text | ColumnKind::Other => Value::String(Some(scalar_text(value)?)),
     };
     // Postgres does not convert text parameters implicitly: cast to the column's own type.
@@ -122,6 +128,64 @@ fn scalar_text(value: &Json) -> Result<String, Mismatch> {
         Json::Bool(b) => Ok(b.to_string()),
         _ => Err("expected text".into()),
     }
+}
+
+/// PostgreSQL arrays dimensions at most this deep (the server's own limit).
+const MAX_ARRAY_DIMENSIONS: usize = 6;
+
+/// A JSON list (of lists) as a PostgreSQL array literal, `{"a","b",NULL}`; a string is taken as
+/// a literal already (`{a,b}`), for the row editor's text box. The database checks the elements
+/// against the element type (a bad one is named by the probe in `query::probe`).
+fn pg_array(value: &Json) -> Result<String, Mismatch> {
+    fn literal(value: &Json, depth: usize, out: &mut String) -> Result<(), Mismatch> {
+        match value {
+            Json::Array(items) if depth < MAX_ARRAY_DIMENSIONS => {
+                out.push('{');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    literal(item, depth + 1, out)?;
+                }
+                out.push('}');
+            }
+            Json::Array(_) => return Err(format!("arrays nest at most {MAX_ARRAY_DIMENSIONS} deep")),
+            Json::Null if depth > 0 => out.push_str("NULL"),
+            Json::Object(_) | Json::Null => return Err("expected a list of values".into()),
+            scalar => {
+                let text = scalar_text(scalar)?;
+                out.push('"');
+                out.push_str(&text.replace('\\', "\\\\").replace('"', "\\\""));
+                out.push('"');
+            }
+        }
+        Ok(())
+    }
+    match value {
+        Json::String(s) if s.trim_start().starts_with('{') => Ok(s.clone()),
+        Json::Array(_) => {
+            let mut out = String::new();
+            literal(value, 0, &mut out)?;
+            Ok(out)
+        }
+        _ => Err("expected a list of values, like [\"a\", \"b\"]".into()),
+    }
+}
+
+/// A MySQL SET value: a list of its members (or the comma-separated text), each checked.
+fn mysql_set(db_type: &str, value: &Json) -> Result<String, Mismatch> {
+    let open = db_type.find('(').map(|i| i + 1).unwrap_or(0);
+    let allowed = crate::db::introspect::parse_quoted_list(db_type[open..].trim_end_matches(')'));
+    let members: Vec<String> = match value {
+        Json::Array(items) => items.iter().map(scalar_text).collect::<Result<_, _>>()?,
+        Json::String(s) if s.is_empty() => Vec::new(),
+        Json::String(s) => s.split(',').map(str::to_owned).collect(),
+        _ => return Err("expected a list of members".into()),
+    };
+    if let Some(bad) = members.iter().find(|m| !allowed.contains(m)) {
+        return Err(format!("{bad:?} is not one of: {}", allowed.join(", ")));
+    }
+    Ok(members.join(","))
 }
 
 fn temporal(value: &Json, valid: fn(&str) -> bool, expected: &str) -> Result<String, Mismatch> {
@@ -209,6 +273,20 @@ mod tests {
         assert_eq!(decimal(&Json::String("12345678901234567890.12".into())).unwrap(), "12345678901234567890.12");
         assert!(decimal(&Json::String("12a".into())).is_err());
         assert!(decimal(&Json::String(".".into())).is_err());
+    }
+
+    #[test]
+    fn postgres_arrays_and_mysql_sets() {
+        let json = |s: &str| serde_json::from_str::<Json>(s).unwrap();
+        assert_eq!(pg_array(&json(r#"["a", "b \"q\"", null]"#)).unwrap(), r#"{"a","b \"q\"",NULL}"#);
+        assert_eq!(pg_array(&json("[[1, 2], [3, 4]]")).unwrap(), r#"{{"1","2"},{"3","4"}}"#);
+        assert_eq!(pg_array(&json(r#""{x,y}""#)).unwrap(), "{x,y}");
+        assert!(pg_array(&json(r#""plain""#)).is_err());
+        assert!(pg_array(&json("[[[[[[[1]]]]]]]")).is_err(), "seven dimensions");
+        let set = "set('red','green','blue')";
+        assert_eq!(mysql_set(set, &json(r#"["red", "blue"]"#)).unwrap(), "red,blue");
+        assert_eq!(mysql_set(set, &json(r#""green""#)).unwrap(), "green");
+        assert!(mysql_set(set, &json(r#"["pink"]"#)).unwrap_err().contains("pink"));
     }
 
     #[test]

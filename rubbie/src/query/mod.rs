@@ -7,4 +7,5 @@ pub(crate) mod labels;
 pub(crate) mod limits;
 pub(crate) mod order;
 pub(crate) mod pk;
+pub(crate) mod probe;
 pub(crate) mod rows;

@@ -566,6 +566,7 @@ pub(crate) async fn insert_in(
 ) -> Result<String> {
     let backend = tx.backend();
     let values = writable_values(backend, table, body, true, rule)?;
+    super::probe::check(tx, table, &values).await?;
     let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
     if values.is_empty() {
         insert.or_default_values();
@@ -630,6 +631,8 @@ pub(crate) async fn update(
     if values.is_empty() {
         return Err(Error::BadRequest("body: give at least one column to change".into()));
     }
+    let mut tx = db.begin().await?;
+    super::probe::check(&mut tx, table, &values).await?;
     let cond = row_condition(backend, schema, table, &key, &rule)?;
     let mut update = Query::update().table(table.name.clone()).values(values).cond_where(cond.clone()).to_owned();
     let columns: Vec<&Column> = table.columns.iter().collect();
@@ -641,7 +644,6 @@ pub(crate) async fn update(
             (c.clone(), body.get(c).or(preset).cloned().unwrap_or_else(|| v.clone()))
         })
         .collect();
-    let mut tx = db.begin().await?;
     let row = if backend != Backend::Mysql {
         update.returning(returning_row(backend, table));
         let row = tx.fetch_text(&update).await.map_err(|e| name_foreign_keys(e, table, body))?;
@@ -755,6 +757,9 @@ pub(crate) async fn bulk(
         (BulkAction::Delete, None) => None,
     };
     let mut tx = db.begin().await?;
+    if let Some(values) = &values {
+        super::probe::check(&mut tx, table, values).await?;
+    }
     let count_query =
         Query::select().expr(Expr::cust("COUNT(*)")).from(table.name.clone()).cond_where(target.clone()).to_owned();
     let matching = tx.fetch_integers(&count_query).await?.first().copied().unwrap_or(0) as u64;

@@ -231,6 +231,10 @@ pub(crate) fn column_kind(backend: Backend, db_type: &str, is_enum: bool) -> Col
     if backend == Backend::Mysql && (t.starts_with("tinyint(1)") || base == "bool" || base == "boolean") {
         return ColumnKind::Boolean;
     }
+    // MySQL's YEAR is a number (1901 to 2155) and reads back as one.
+    if backend == Backend::Mysql && base == "year" {
+        return ColumnKind::Integer;
+    }
     const INTEGERS: &[&str] = &[
         "int",
         "integer",

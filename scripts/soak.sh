@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A bounded soak on loopback: the release test_project on SQLite (and on PostgreSQL / MariaDB
+# when RUBBIE_TEST_POSTGRES_URL / RUBBIE_TEST_MYSQL_URL are set), SOAK_SECONDS (default 300) of
+# mixed reads, writes, exports and sign-ins from 8 threads. Prints, per backend, the idle
+# resident memory after start-up and the table of scripts/soak.py; docs/performance.md keeps a run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/lib/servers.sh
+seconds="${SOAK_SECONDS:-300}"
+cargo build -q --release -p test_project
+binary="$root/target/release/test_project"
+
+soak() {
+  local name="$1" url="$2" pid
+  start_test_project "$name" "$url" "$binary"
+  pid="${servers[-1]}"
+  sleep 2
+  echo "### $name"
+  echo
+  echo "Idle after start-up: $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status") resident."
+  python3 scripts/soak.py "http://$started/admin" "$pid" "$seconds"
+  stop_test_projects
+}
+
+soak sqlite "sqlite://$work/soak.db"
+db="rubbie_soak_$$_$(date +%s)"
+if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
+  psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
+  created+=("postgres $db")
+  soak postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
+fi
+if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
+  mysqlc "CREATE DATABASE $db"
+  created+=("mysql $db")
+  soak mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
+fi
