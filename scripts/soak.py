@@ -28,11 +28,12 @@ def rss_mb():
 
 
 class Session:
-    """One keep-alive connection, signed in."""
+    """One keep-alive connection, signed in as `user` (username, password)."""
 
-    def __init__(self):
+    def __init__(self, user=ADMIN):
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         self.cookie = self.csrf = None
+        self.user = user
         self.sign_in()
 
     def request(self, method, path, body=None, raw=False):
@@ -51,7 +52,7 @@ class Session:
 
     def sign_in(self):
         self.cookie = None
-        status, body, res = self.request("POST", "/api/v1/auth/login", {"username": ADMIN[0], "password": ADMIN[1]})
+        status, body, res = self.request("POST", "/api/v1/auth/login", {"username": self.user[0], "password": self.user[1]})
         assert status == 200, status
         self.cookie = res.getheader("set-cookie").split(";")[0]
         self.csrf = body["csrf_token"]
@@ -88,14 +89,16 @@ def work(session, kind):
 
 
 MIX = ["list"] * 12 + ["get"] * 4 + ["tables"] * 2 + ["write"] * 2 + ["export"] + ["sign-in"]
+if len(sys.argv) > 5:  # a subset, for finding what a figure comes from: soak.py ... WORKERS list,get
+    MIX = [k for k in MIX if k in sys.argv[5].split(",")]
 latencies = {kind: [] for kind in set(MIX)}
 errors = {kind: 0 for kind in set(MIX)}
 lock = threading.Lock()
 deadline = time.time() + seconds
 
 
-def worker():
-    session = Session()
+def worker(user):
+    session = Session(user)
     while time.time() < deadline:
         kind = random.choice(MIX)
         start = time.perf_counter()
@@ -103,16 +106,24 @@ def worker():
             ok = 200 <= work(session, kind) < 300
         except Exception:  # a dropped connection, a timeout: counted, and a new connection
             ok = False
-            session = Session()
+            try:
+                session = Session(user)
+            except Exception:
+                time.sleep(0.1)
         elapsed = time.perf_counter() - start
         with lock:
             latencies[kind].append(elapsed)
             errors[kind] += 0 if ok else 1
 
 
-Session().request("GET", "/api/v1/tables/orders/rows?limit=50")  # warm-up
+# One user per worker: the sign-in budget is per account, and people sign in as themselves.
+admin = Session()
+users = [(f"soak-{i}", "soak-password-1") for i in range(workers)]
+for name, password in users:
+    admin.request("POST", "/api/v1/users", {"username": name, "password": password, "role": "admin"})
+admin.request("GET", "/api/v1/tables/orders/rows?limit=50")  # warm-up
 rss_start = rss_mb()
-threads = [threading.Thread(target=worker) for _ in range(workers)]
+threads = [threading.Thread(target=worker, args=(user,)) for user in users]
 for t in threads:
     t.start()
 for t in threads:

@@ -13,6 +13,10 @@ binary="$root/target/release/test_project"
 
 soak() {
   local name="$1" url="$2" pid
+  # The first start creates and seeds the shop; idle memory is read on a second start, as a
+  # service that restarts on its existing database would be.
+  start_test_project "$name-seed" "$url" "$binary"
+  stop_test_projects
   start_test_project "$name" "$url" "$binary"
   pid="${servers[-1]}"
   sleep 2
