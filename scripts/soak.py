@@ -126,6 +126,11 @@ rss_start = rss_mb()
 threads = [threading.Thread(target=worker, args=(user,)) for user in users]
 for t in threads:
     t.start()
+# Resident memory at each tenth of the run: flat means the last tenths agree.
+samples = []
+for tenth in range(1, 11):
+    time.sleep(max(0.0, deadline - seconds + seconds * tenth / 10 - time.time()))
+    samples.append(rss_mb())
 for t in threads:
     t.join()
 rss_end = rss_mb()
@@ -140,6 +145,7 @@ total = sum(len(v) for v in latencies.values())
 total_errors = sum(errors.values())
 print(f"\n{total} requests in {seconds:.0f} s from {workers} threads ({total / seconds:.0f}/s), {total_errors} errors; "
       f"resident memory {rss_start:.1f} MB at the start, {rss_end:.1f} MB at the end\n")
+print("Resident memory at each tenth of the run (MB): " + ", ".join(f"{m:.1f}" for m in samples) + "\n")
 print("| kind | requests | errors | p50 | p99 |")
 print("|---|---|---|---|---|")
 for kind in sorted(latencies, key=lambda k: -len(latencies[k])):

@@ -1,7 +1,7 @@
 //! The rows endpoint against the raw query on a 1,000,000-row table, side by side in one run.
 //!
-//! `scripts/bench-rows.sh` runs it (release build) on SQLite and, when RUBBIE_TEST_POSTGRES_URL
-//! is set, on PostgreSQL. Figures are medians of repeated runs; compare ratios, not absolute
+//! `scripts/bench-rows.sh` runs it (release build) on SQLite and, when RUBBIE_TEST_POSTGRES_URL /
+//! RUBBIE_TEST_MYSQL_URL are set, on PostgreSQL and MariaDB. Figures are medians of repeated runs; compare ratios, not absolute
 //! times (the machines are shared and noisy). Results are printed as a Markdown table.
 
 mod bench_support;
@@ -24,10 +24,21 @@ async fn seed(db: &Database) {
              INSERT INTO bench_items (name, category, price, active, created_at, payload)
                SELECT 'item ' || g, g % 100, (g % 10000) / 100.0, g % 3 <> 0, now() - g * interval '1 second',
                       jsonb_build_object('n', g) FROM generate_series(1, {ROWS}) g;
-             CREATE INDEX bench_items_category_price ON bench_items (category, price);
+             {INDEXES}
              ANALYZE bench_items;"
         ),
-        _ => format!(
+        Backend::Mysql => format!(
+            "DROP TABLE IF EXISTS bench_items;
+             CREATE TABLE bench_items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL,
+               category INTEGER NOT NULL, price NUMERIC(10,2) NOT NULL, active BOOLEAN NOT NULL,
+               created_at DATETIME NOT NULL, payload JSON);
+             INSERT INTO bench_items (name, category, price, active, created_at, payload)
+               SELECT CONCAT('item ', seq), seq % 100, (seq % 10000) / 100.0, seq % 3 <> 0,
+                      FROM_UNIXTIME(1700000000 - seq), JSON_OBJECT('n', seq) FROM seq_1_to_{ROWS};
+             {INDEXES}
+             ANALYZE TABLE bench_items;"
+        ),
+        Backend::Sqlite => format!(
             "DROP TABLE IF EXISTS bench_items;
              CREATE TABLE bench_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, category INTEGER NOT NULL,
                price NUMERIC(10,2) NOT NULL, active BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL, payload JSON);
@@ -35,57 +46,118 @@ async fn seed(db: &Database) {
              INSERT INTO bench_items (name, category, price, active, created_at, payload)
                SELECT 'item ' || x, x % 100, (x % 10000) / 100.0, x % 3 <> 0, datetime(1700000000 - x, 'unixepoch'),
                       json_object('n', x) FROM g;
-             CREATE INDEX bench_items_category_price ON bench_items (category, price);
+             {INDEXES}
              ANALYZE;"
         ),
     };
     exec(db, &sql).await;
 }
 
-async fn bench(name: &str, db: Database) {
+/// (category, price) serves a filter with a sort; created_at a sort alone; name has none.
+const INDEXES: &str = "CREATE INDEX bench_items_category_price ON bench_items (category, price);
+     CREATE INDEX bench_items_created_at ON bench_items (created_at);";
+
+/// One row of the matrix: the endpoint's query string and the raw SQL a developer would write.
+struct Case {
+    label: String,
+    api: String,
+    raw: String,
+}
+
+/// The matrix: sorts up and down, with and without an index, with a filter, offsets 0 /
+/// 100,000 / 500,000 and keyset pages, each against the hand-written query.
+async fn cases(db: &Database, api: &Api) -> Vec<Case> {
+    let cols = "id, name, category, price, active, created_at, payload";
+    let filter = "%7B%22category%22%3A%7B%22_eq%22%3A7%7D%7D"; // {"category":{"_eq":7}}
+    let mut out = Vec::new();
+    for (sort, dir) in [("created_at", "ASC"), ("-created_at", "DESC")] {
+        for offset in [0, 100_000, 500_000] {
+            out.push(Case {
+                label: format!("sort {sort} (index), offset {offset}"),
+                api: format!("order_by={sort}&limit=50&offset={offset}"),
+                raw: format!("SELECT {cols} FROM bench_items ORDER BY created_at {dir}, id {dir} LIMIT 50 OFFSET {offset}"),
+            });
+        }
+    }
+    for (sort, dir) in [("price", "ASC"), ("-price", "DESC")] {
+        out.push(Case {
+            label: format!("filter + sort {sort} (index), first page"),
+            api: format!("where={filter}&order_by={sort}&limit=50"),
+            raw: format!("SELECT {cols} FROM bench_items WHERE category = 7 ORDER BY price {dir}, id {dir} LIMIT 50"),
+        });
+    }
+    out.push(Case {
+        label: "filter + sort -name (no index), first page".into(),
+        api: format!("where={filter}&order_by=-name&limit=50"),
+        raw: format!("SELECT {cols} FROM bench_items WHERE category = 7 ORDER BY name DESC, id DESC LIMIT 50"),
+    });
+    // Keyset pages after row 500,000 of each direction, with the cursor the API hands out.
+    for (sort, dir, op) in [("created_at", "ASC", ">"), ("-created_at", "DESC", "<")] {
+        let head = api
+            .get(&format!("/admin/api/v1/tables/bench_items/rows?order_by={sort}&limit=1&offset=499999&count=none"))
+            .await
+            .head;
+        let page: serde_json::Value = serde_json::from_slice(&head).unwrap();
+        let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        let id = page["rows"][0]["id"].as_i64().unwrap();
+        let at = text_of(db, &format!("SELECT {} FROM bench_items WHERE id = {id}", as_text(db, "created_at"))).await;
+        let after = match db.backend() {
+            // MariaDB does not use an index for row-value comparisons.
+            Backend::Mysql => format!("created_at {op}= '{at}' AND (created_at {op} '{at}' OR id {op} {id})"),
+            _ => format!("(created_at, id) {op} ('{at}', {id})"),
+        };
+        out.push(Case {
+            label: format!("keyset {sort}, after row 500,000"),
+            api: format!("order_by={sort}&limit=50&after={cursor}"),
+            raw: format!("SELECT {cols} FROM bench_items WHERE {after} ORDER BY created_at {dir}, id {dir} LIMIT 50"),
+        });
+    }
+    out
+}
+
+fn as_text(db: &Database, column: &str) -> String {
+    match db.backend() {
+        Backend::Postgres => format!("{column}::text"),
+        Backend::Mysql => format!("CAST({column} AS CHAR)"),
+        Backend::Sqlite => column.to_owned(),
+    }
+}
+
+/// The one text value a trusted query selects.
+async fn text_of(db: &Database, sql: &str) -> String {
+    let sql = AssertSqlSafe(sql.to_owned());
+    match db {
+        Database::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        Database::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        Database::Mysql(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+    }
+    .expect("text query")
+}
+
+async fn bench(name: &'static str, db: Database) {
     let started = Instant::now();
     seed(&db).await;
     eprintln!("{name}: seeded {ROWS} rows in {:.1}s", started.elapsed().as_secs_f64());
     let api = Api::new(&db).await;
     let rows = "/admin/api/v1/tables/bench_items/rows";
-    let filter = "%7B%22category%22%3A%7B%22_eq%22%3A7%7D%7D"; // {"category":{"_eq":7}}
-    let cols = "id, name, category, price, active, created_at, payload";
-
-    let (first_api, first_raw) = time_pair(
-        || async {
-            api.get(&format!("{rows}?where={filter}&order_by=-price&limit=50&count=none")).await;
-        },
-        || async {
-            raw(
-                &db,
-                &format!("SELECT {cols} FROM bench_items WHERE category = 7 ORDER BY price DESC, id ASC LIMIT 50"),
-            )
-            .await;
-        },
-    )
-    .await;
-    let (deep_offset, deep_raw) = time_pair(
-        || async {
-            api.get(&format!("{rows}?order_by=id&limit=50&offset=500000&count=none")).await;
-        },
-        || async {
-            raw(&db, &format!("SELECT {cols} FROM bench_items ORDER BY id LIMIT 50 OFFSET 500000")).await;
-        },
-    )
-    .await;
-    // The cursor of the row before 500,001, as the API hands it out.
-    let cursor = {
-        let head = api.get(&format!("{rows}?order_by=id&limit=1&offset=499999&count=none")).await.head;
-        let page: serde_json::Value = serde_json::from_slice(&head).unwrap();
-        page["next_cursor"].as_str().unwrap().to_owned()
-    };
-    let (deep_keyset, page1) = time_pair(
-        || async {
-            api.get(&format!("{rows}?order_by=id&limit=50&after={cursor}&count=none")).await;
-        },
+    let mut matrix = Vec::new();
+    for case in cases(&db, &api).await {
+        let (through_api, direct) = time_pair(
+            || async {
+                api.get(&format!("{rows}?{}&count=none", case.api)).await;
+            },
+            || async {
+                raw(&db, &case.raw).await;
+            },
+        )
+        .await;
+        matrix.push((case.label, through_api, direct));
+    }
+    let (page1, _) = time_pair(
         || async {
             api.get(&format!("{rows}?order_by=id&limit=50&count=none")).await;
         },
+        || async {},
     )
     .await;
     let (estimated, exact) = time_pair(
@@ -123,15 +195,15 @@ async fn bench(name: &str, db: Database) {
     sampler.abort();
     let peak_growth_mb = (peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(rss_before)) as f64 / 1024.0;
 
-    println!("\n### {name} ({ROWS} rows, median of {RUNS})\n");
+    println!("\n#### {name} ({ROWS} rows, median of {RUNS})\n");
     println!("| measurement | rubbie | raw sqlx | ratio |");
     println!("|---|---|---|---|");
     let ratio = |a: Duration, b: Duration| format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64());
-    println!("| page of 50, filter + sort | {} | {} | {} |", ms(first_api), ms(first_raw), ratio(first_api, first_raw));
+    for (label, through_api, direct) in &matrix {
+        println!("| {label} | {} | {} | {} |", ms(*through_api), ms(*direct), ratio(*through_api, *direct));
+    }
     println!("| page 1 (order by id) | {} | | |", ms(page1));
     println!("| GET /auth/me (no database) | {} | | |", ms(signed_in));
-    println!("| offset 500,000 | {} | {} | {} vs raw |", ms(deep_offset), ms(deep_raw), ratio(deep_offset, deep_raw));
-    println!("| keyset at 500,000 | {} | | {} vs page 1 |", ms(deep_keyset), ratio(deep_keyset, page1));
     println!("| count=estimated | {} | | |", ms(estimated));
     println!("| count=exact | {} | | {} vs estimated |", ms(exact), ratio(exact, estimated));
     println!(
@@ -158,7 +230,7 @@ const IMPORT_ROWS: usize = 100_000;
 /// A CSV import through the endpoint against the same rows written raw: multi-row INSERTs of 500
 /// in one transaction. Medians of 3, the table emptied before each run.
 async fn bench_import(db: &Database, api: &Api) -> (Duration, Duration) {
-    use sea_query::{Expr, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+    use sea_query::{Expr, MysqlQueryBuilder, PostgresQueryBuilder, Query, SqliteQueryBuilder};
     use sea_query_sqlx::SqlxBinder;
     let ts = if db.backend() == Backend::Postgres { "TIMESTAMPTZ" } else { "TIMESTAMP" };
     exec(db, &format!("CREATE TABLE bench_import (id BIGINT PRIMARY KEY, name TEXT NOT NULL, category INTEGER NOT NULL, price NUMERIC(10,2) NOT NULL, active BOOLEAN NOT NULL, created_at {ts} NOT NULL)")).await;
@@ -196,7 +268,8 @@ async fn bench_import(db: &Database, api: &Api) -> (Duration, Duration) {
                         (*c).into(),
                         cast(p, "NUMERIC"),
                         (*a).into(),
-                        cast(t, ts),
+                        // MariaDB takes no `T` and zone in a TIMESTAMP literal.
+                        cast(&if db.backend() == Backend::Mysql { t.replace('T', " ").replace('Z', "") } else { t.clone() }, ts),
                     ]);
                 }
                 q
@@ -215,7 +288,7 @@ async fn bench_import(db: &Database, api: &Api) -> (Duration, Duration) {
         match db {
             Database::Postgres(p) => in_one_transaction!(p, PostgresQueryBuilder),
             Database::Sqlite(p) => in_one_transaction!(p, SqliteQueryBuilder),
-            Database::Mysql(_) => unreachable!("the bench runs on SQLite and PostgreSQL"),
+            Database::Mysql(p) => in_one_transaction!(p, MysqlQueryBuilder),
         }
     };
     let (mut through_api, mut direct) = (Vec::new(), Vec::new());
@@ -235,17 +308,5 @@ async fn bench_import(db: &Database, api: &Api) -> (Duration, Duration) {
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::temp_dir().join(format!("rubbie_bench_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let sqlite = Database::connect(&format!("sqlite://{}", dir.join("bench.db").display())).await.unwrap();
-    bench("SQLite", sqlite).await;
-    std::fs::remove_dir_all(&dir).ok();
-    if let Ok(url) = std::env::var("RUBBIE_TEST_POSTGRES_URL") {
-        let admin = Database::connect(&url).await.unwrap();
-        exec(&admin, "DROP DATABASE IF EXISTS rubbie_bench").await;
-        exec(&admin, "CREATE DATABASE rubbie_bench").await;
-        let pg = Database::connect(&format!("{}/rubbie_bench", url.rsplit_once('/').unwrap().0)).await.unwrap();
-        bench("PostgreSQL", pg).await;
-        exec(&admin, "DROP DATABASE IF EXISTS rubbie_bench WITH (FORCE)").await;
-    }
+    bench_support::on_each_backend("rubbie_bench", bench).await;
 }
