@@ -75,7 +75,9 @@ async fn cases(db: &Database, api: &Api) -> Vec<Case> {
             out.push(Case {
                 label: format!("sort {sort} (index), offset {offset}"),
                 api: format!("order_by={sort}&limit=50&offset={offset}"),
-                raw: format!("SELECT {cols} FROM bench_items ORDER BY created_at {dir}, id {dir} LIMIT 50 OFFSET {offset}"),
+                raw: format!(
+                    "SELECT {cols} FROM bench_items ORDER BY created_at {dir}, id {dir} LIMIT 50 OFFSET {offset}"
+                ),
             });
         }
     }
@@ -269,7 +271,14 @@ async fn bench_import(db: &Database, api: &Api) -> (Duration, Duration) {
                         cast(p, "NUMERIC"),
                         (*a).into(),
                         // MariaDB takes no `T` and zone in a TIMESTAMP literal.
-                        cast(&if db.backend() == Backend::Mysql { t.replace('T', " ").replace('Z', "") } else { t.clone() }, ts),
+                        cast(
+                            &if db.backend() == Backend::Mysql {
+                                t.replace('T', " ").replace('Z', "")
+                            } else {
+                                t.clone()
+                            },
+                            ts,
+                        ),
                     ]);
                 }
                 q
