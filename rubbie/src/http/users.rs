@@ -68,7 +68,8 @@ pub(crate) async fn create_user(
 /// Changes a user's role, enables/disables it, or resets its password.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserChange,
     params(("id" = i64, Path, description = "user id")),
-    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,

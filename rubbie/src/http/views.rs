@@ -252,7 +252,8 @@ pub(crate) async fn get_view(
 #[utoipa::path(post, path = "/api/v1/tables/{table}/views", tag = "views", request_body = ViewInput,
     params(("table" = String, Path, description = "table name")),
     responses((status = 201, body = SavedView), (status = 400, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn create_view(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
