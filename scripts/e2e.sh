@@ -21,14 +21,4 @@ run_suite() {
 
 run_suite sqlite "sqlite://$work/demo.db"
 
-db="rubbie_e2e_$$_$(date +%s)"
-if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
-  psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
-  created+=("postgres $db")
-  run_suite postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
-fi
-if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
-  mysqlc "CREATE DATABASE $db"
-  created+=("mysql $db")
-  run_suite mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
-fi
+on_server_databases rubbie_e2e run_suite

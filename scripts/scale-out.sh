@@ -21,14 +21,4 @@ pair() {
   stop_test_projects
 }
 
-db="rubbie_scale_$$_$(date +%s)"
-if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
-  psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
-  created+=("postgres $db")
-  pair postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
-fi
-if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
-  mysqlc "CREATE DATABASE $db"
-  created+=("mysql $db")
-  pair mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
-fi
+on_server_databases rubbie_scale pair

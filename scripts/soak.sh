@@ -28,14 +28,4 @@ soak() {
 }
 
 soak sqlite "sqlite://$work/soak.db"
-db="rubbie_soak_$$_$(date +%s)"
-if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
-  psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
-  created+=("postgres $db")
-  soak postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
-fi
-if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
-  mysqlc "CREATE DATABASE $db"
-  created+=("mysql $db")
-  soak mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
-fi
+on_server_databases rubbie_soak soak

@@ -157,13 +157,7 @@ async fn introspected_tables_are_served_once_tracked() {
         let t = t.with_fixture().await;
         let b = t.backend();
         rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
-        let fresh = || {
-            let mut c = Client::new(common::app_with(rubbie::Config::new(t.db.clone())));
-            async move {
-                c.login(common::ADMIN.0, common::ADMIN.1).await;
-                c
-            }
-        };
+        let fresh = || Client::admin_of(rubbie::Config::new(t.db.clone()));
         let mut c = fresh().await;
         let names = |reply: &common::Reply, key: &str| -> Vec<String> {
             reply.json[key].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
@@ -245,13 +239,7 @@ async fn catalogue_changes_are_seen_at_once_and_track_all_tracks_the_rest() {
         let t = t.with_fixture().await;
         let b = t.backend();
         rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
-        let instance = || {
-            let mut c = Client::new(common::app_with(rubbie::Config::new(t.db.clone())));
-            async move {
-                c.login(common::ADMIN.0, common::ADMIN.1).await;
-                c
-            }
-        };
+        let instance = || Client::admin_of(rubbie::Config::new(t.db.clone()));
         let (mut one, mut two) = (instance().await, instance().await);
         let names = |reply: &common::Reply, key: &str| -> Vec<String> {
             reply.json[key].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()

@@ -60,3 +60,20 @@ stop_test_projects() {
   done
   servers=()
 }
+
+# on_server_databases PREFIX FUNC: for PostgreSQL and MariaDB (when RUBBIE_TEST_POSTGRES_URL /
+# RUBBIE_TEST_MYSQL_URL are set) creates a fresh database PREFIX_<pid>_<time> (dropped on exit)
+# and runs FUNC NAME DATABASE_URL on it.
+on_server_databases() {
+  local db="$1_$$_$(date +%s)" func="$2"
+  if [ -n "${RUBBIE_TEST_POSTGRES_URL:-}" ]; then
+    psql "$RUBBIE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
+    created+=("postgres $db")
+    "$func" postgres "${RUBBIE_TEST_POSTGRES_URL%/*}/$db"
+  fi
+  if [ -n "${RUBBIE_TEST_MYSQL_URL:-}" ]; then
+    mysqlc "CREATE DATABASE $db"
+    created+=("mysql $db")
+    "$func" mariadb "${RUBBIE_TEST_MYSQL_URL%/*}/$db"
+  fi
+}

@@ -105,6 +105,27 @@ pub struct Index {
     pub unique: bool,
 }
 
+#[cfg(test)]
+impl Column {
+    /// A nullable column with every flag off, for unit tests.
+    pub(crate) fn test(name: &str, kind: ColumnKind, db_type: &str) -> Column {
+        Column {
+            name: name.into(),
+            label: name.into(),
+            db_type: db_type.into(),
+            kind,
+            nullable: true,
+            default: None,
+            primary_key: name == "id",
+            auto_increment: false,
+            hidden: false,
+            readonly: false,
+            enum_values: None,
+            references: None,
+        }
+    }
+}
+
 /// Where a table's metadata comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

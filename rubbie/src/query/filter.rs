@@ -316,20 +316,7 @@ mod tests {
     use crate::db::schema::{ColumnKind, ForeignKey, TableSource};
 
     fn column(name: &str, kind: ColumnKind, db_type: &str) -> Column {
-        Column {
-            name: name.into(),
-            label: name.into(),
-            db_type: db_type.into(),
-            kind,
-            nullable: true,
-            default: None,
-            primary_key: name == "id",
-            auto_increment: false,
-            hidden: false,
-            readonly: false,
-            enum_values: None,
-            references: None,
-        }
+        Column::test(name, kind, db_type)
     }
 
     fn schema() -> Schema {

@@ -72,20 +72,7 @@ mod tests {
     use crate::db::schema::{Column, ColumnKind, Index, TableSource};
 
     fn table() -> Table {
-        let column = |name: &str, nullable: bool| Column {
-            name: name.into(),
-            label: name.into(),
-            db_type: "text".into(),
-            kind: ColumnKind::Text,
-            nullable,
-            default: None,
-            primary_key: name == "id",
-            auto_increment: false,
-            hidden: false,
-            readonly: false,
-            enum_values: None,
-            references: None,
-        };
+        let column = |name: &str, nullable: bool| Column { nullable, ..Column::test(name, ColumnKind::Text, "text") };
         Table {
             name: "orders".into(),
             label: "Orders".into(),

@@ -246,6 +246,15 @@ impl Client {
         client
     }
 
+    /// Signs the (existing) admin in to a router of its own over `config`: another instance of
+    /// the host on the same database.
+    pub async fn admin_of(config: rubbie::Config) -> Self {
+        let mut client = Client::new(app_with(config));
+        let reply = client.login(ADMIN.0, ADMIN.1).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        client
+    }
+
     pub async fn login(&mut self, username: &str, password: &str) -> Reply {
         let reply = self
             .send(
