@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::audit::Category as AuditCategory;
 use crate::db::Database;
 use crate::flags::Flags;
 
@@ -30,6 +31,22 @@ pub struct Config {
     pub(crate) track_introspected: bool,
     pub(crate) count_timeout: Duration,
     pub(crate) import_limit: usize,
+    pub(crate) audit: AuditConfig,
+}
+
+/// How the audit log is kept.
+#[derive(Clone)]
+pub(crate) struct AuditConfig {
+    /// HMAC key for the hash chain, kept by the host outside the database.
+    pub key: Option<std::sync::Arc<[u8]>>,
+    /// Per category: entries older than this are pruned.
+    pub max_age: std::collections::HashMap<AuditCategory, Duration>,
+    /// Per category: only the newest this many entries are kept.
+    pub max_entries: std::collections::HashMap<AuditCategory, u64>,
+    /// How often the background prune runs.
+    pub prune_every: Duration,
+    /// Rows one bulk change may touch (each gets its entry).
+    pub bulk_limit: usize,
 }
 
 /// The host application's name and version, shown on the settings page.
@@ -65,6 +82,13 @@ impl Config {
             track_introspected: false,
             count_timeout: Duration::from_secs(5),
             import_limit: 64 * 1024 * 1024,
+            audit: AuditConfig {
+                key: None,
+                max_age: Default::default(),
+                max_entries: Default::default(),
+                prune_every: Duration::from_secs(3600),
+                bulk_limit: 10_000,
+            },
             db,
         }
     }
@@ -118,6 +142,49 @@ impl Config {
     /// The largest file `POST /tables/{table}/import` accepts, in bytes (default 64 MiB).
     pub fn import_limit(mut self, bytes: usize) -> Self {
         self.import_limit = bytes;
+        self
+    }
+
+    /// Seals the audit log's hash chain with HMAC-SHA-256 under `key` instead of plain SHA-256.
+    /// Keep the key outside the database (an environment secret): then someone who can edit the
+    /// database cannot forge the chain after changing an entry. Changing the key breaks
+    /// verification of the entries written before.
+    pub fn audit_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.audit.key = Some(key.as_ref().into());
+        self
+    }
+
+    /// Keeps the audit entries of `category` at most `max_age` old and at most `max_entries` of
+    /// them (`None`: no limit, the default). Pruned in the background, oldest first, in batches;
+    /// each prune is itself an entry.
+    pub fn audit_retention(
+        mut self,
+        category: AuditCategory,
+        max_age: Option<Duration>,
+        max_entries: Option<u64>,
+    ) -> Self {
+        match max_age {
+            Some(age) => self.audit.max_age.insert(category, age),
+            None => self.audit.max_age.remove(&category),
+        };
+        match max_entries {
+            Some(n) => self.audit.max_entries.insert(category, n),
+            None => self.audit.max_entries.remove(&category),
+        };
+        self
+    }
+
+    /// How often the audit retention runs (default hourly).
+    pub fn audit_prune_every(mut self, every: Duration) -> Self {
+        self.audit.prune_every = every.max(Duration::from_secs(1));
+        self
+    }
+
+    /// The most rows one bulk update or delete may touch (default 10,000): every row changed
+    /// gets its audit entry, written in the same transaction, and the before images are held in
+    /// memory meanwhile.
+    pub fn audit_bulk_limit(mut self, rows: usize) -> Self {
+        self.audit.bulk_limit = rows.max(1);
         self
     }
 

@@ -15,9 +15,10 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
+use crate::audit::{self, Actor, Category, Entry};
 use crate::auth::now;
-use crate::db::exec::Executor;
-use crate::db::internal::{Field, fetch_all, fetch_one};
+use crate::db::exec::{Executor, Tx};
+use crate::db::internal::{Field, fetch_all, fetch_all_in, fetch_one};
 use crate::db::{Database, migrations};
 use crate::error::{Error, Result};
 
@@ -138,8 +139,15 @@ impl Flags {
         row.map(Flag::from).ok_or_else(|| Error::NotFound(format!("no flag named {name:?}")))
     }
 
-    pub(crate) async fn create(&self, name: &str, description: Option<&str>, enabled: bool, by: &str) -> Result<Flag> {
+    pub(crate) async fn create(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        enabled: bool,
+        actor: &Actor,
+    ) -> Result<Flag> {
         validate_name(name)?;
+        let by = actor.username.clone().unwrap_or_default();
         let insert = Query::insert()
             .into_table("rubbie_flags")
             .columns(["name", "description", "enabled", "updated_at", "updated_by"])
@@ -151,14 +159,33 @@ impl Flags {
                 by.into(),
             ])
             .to_owned();
-        self.db().await?.pooled().execute(&insert).await.map_err(|e| e.with_columns(&["name"]))?;
+        let db = self.db().await?;
+        let mut tx = db.begin().await?;
+        tx.execute(&insert).await.map_err(|e| e.with_columns(&["name"]))?;
+        let flag = Self::get_in(&mut tx, name).await?;
+        let state = if enabled { "on" } else { "off" };
+        let entry =
+            Entry::new(Category::Flag, "create", format!("Created flag {name} ({state})")).object(name).after(&flag);
+        audit::record(&mut tx, actor, vec![entry]).await?;
+        tx.commit().await?;
         self.invalidate();
-        self.get(name).await
+        Ok(flag)
     }
 
-    pub(crate) async fn update(&self, name: &str, change: FlagChange, by: &str) -> Result<Flag> {
+    /// The flag as the transaction sees it.
+    async fn get_in(tx: &mut Tx, name: &str) -> Result<Flag> {
+        let query = Query::select().from("rubbie_flags").and_where(Expr::col("name").eq(name)).to_owned();
+        let backend = tx.backend();
+        let row: Option<FlagRow> = fetch_all_in(tx, backend, &FIELDS, query).await?.into_iter().next();
+        row.map(Flag::from).ok_or_else(|| Error::NotFound(format!("no flag named {name:?}")))
+    }
+
+    pub(crate) async fn update(&self, name: &str, change: FlagChange, actor: &Actor) -> Result<Flag> {
+        let by = actor.username.clone().unwrap_or_default();
+        let db = self.db().await?;
+        let mut tx = db.begin().await?;
         // Existence first: MySQL counts only rows whose values changed.
-        self.get(name).await?;
+        let before = Self::get_in(&mut tx, name).await?;
         let mut update = Query::update()
             .table("rubbie_flags")
             .values([("updated_at", now().into()), ("updated_by", by.into())])
@@ -170,16 +197,28 @@ impl Flags {
         if let Some(description) = change.description {
             update.value("description", description);
         }
-        self.db().await?.pooled().execute(&update).await?;
+        tx.execute(&update).await?;
+        let after = Self::get_in(&mut tx, name).await?;
+        let summary = match (before.enabled, after.enabled) {
+            (false, true) => format!("Turned flag {name} on"),
+            (true, false) => format!("Turned flag {name} off"),
+            _ => format!("Changed flag {name}"),
+        };
+        let entry = Entry::new(Category::Flag, "update", summary).object(name).before(&before).after(&after);
+        audit::record(&mut tx, actor, vec![entry]).await?;
+        tx.commit().await?;
         self.invalidate();
-        self.get(name).await
+        Ok(after)
     }
 
-    pub(crate) async fn delete(&self, name: &str) -> Result<()> {
+    pub(crate) async fn delete(&self, name: &str, actor: &Actor) -> Result<()> {
         let delete = Query::delete().from_table("rubbie_flags").and_where(Expr::col("name").eq(name)).to_owned();
-        if self.db().await?.pooled().execute(&delete).await?.rows_affected == 0 {
-            return Err(Error::NotFound(format!("no flag named {name:?}")));
-        }
+        let mut tx = self.db().await?.begin().await?;
+        let before = Self::get_in(&mut tx, name).await?;
+        tx.execute(&delete).await?;
+        let entry = Entry::new(Category::Flag, "delete", format!("Deleted flag {name}")).object(name).before(&before);
+        audit::record(&mut tx, actor, vec![entry]).await?;
+        tx.commit().await?;
         self.invalidate();
         Ok(())
     }

@@ -12,6 +12,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod audit;
 mod auth;
 mod config;
 pub mod db;
@@ -28,6 +29,7 @@ mod tracking;
 
 use axum::Router;
 
+pub use audit::Category as AuditCategory;
 pub use auth::CurrentUser;
 pub use auth::create_or_update_admin;
 pub use auth::store::user_count;

@@ -4,12 +4,14 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
-use crate::http::{auth, explorer, export, flags, health, import, permissions, rows, settings, tables, users, views};
+use crate::http::{
+    audit, auth, explorer, export, flags, health, import, overview, permissions, rows, settings, tables, users, views,
+};
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer."),
+    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log."),
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
@@ -24,6 +26,8 @@ use crate::http::{auth, explorer, export, flags, health, import, permissions, ro
         permissions::list_roles, permissions::create_role, permissions::update_role, permissions::delete_role,
         permissions::list_permissions, permissions::set_permission, permissions::delete_permission,
         permissions::export_permissions, permissions::import_permissions, permissions::preview,
+        audit::list_entries, audit::get_entry, audit::export_entries, audit::verify_chain, audit::revert_entry,
+        overview::overview,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -37,6 +41,7 @@ use crate::http::{auth, explorer, export, flags, health, import, permissions, ro
         (name = "settings", description = "Server information and configuration"),
         (name = "users", description = "rubbie's users"),
         (name = "permissions", description = "Roles and row/column permissions"),
+        (name = "audit", description = "The audit log of every change made through rubbie, its chain check and revert; the home overview"),
     )
 )]
 pub struct ApiDoc;

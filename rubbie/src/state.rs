@@ -63,6 +63,16 @@ impl AppState {
         }))
     }
 
+    /// A handle that does not keep the state alive (for background tasks).
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.0)
+    }
+
+    /// The state again, if it is still alive.
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<AppState> {
+        weak.upgrade().map(AppState)
+    }
+
     pub(crate) fn db(&self) -> &Database {
         &self.config.db
     }
@@ -72,7 +82,9 @@ impl AppState {
         self.ready
             .get_or_try_init(|| async {
                 migrations::run(self.db()).await?;
-                self.refresh_schema().await
+                self.refresh_schema().await?;
+                crate::audit::retention::spawn(self);
+                Ok::<(), Error>(())
             })
             .await
             .map(|_| ())

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 
+use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
 use crate::db::exec::Executor;
 use crate::db::internal::{Field, fetch_all};
@@ -29,25 +30,39 @@ pub(crate) async fn decisions(db: &Database) -> Result<HashMap<String, bool>> {
 }
 
 /// Records that `table` is (or is not) tracked, replacing an earlier decision.
-pub(crate) async fn set(db: &Database, table: &str, tracked: bool, by: &str) -> Result<()> {
-    set_many(db, &[table.to_owned()], tracked, by).await
+pub(crate) async fn set(db: &Database, table: &str, tracked: bool, actor: &Actor) -> Result<()> {
+    set_many(db, &[table.to_owned()], tracked, actor).await
 }
 
 /// Records one decision for many tables in one transaction (all or nothing), a few hundred
 /// rows per statement.
-pub(crate) async fn set_many(db: &Database, tables: &[String], tracked: bool, by: &str) -> Result<()> {
+pub(crate) async fn set_many(db: &Database, tables: &[String], tracked: bool, actor: &Actor) -> Result<()> {
+    let by = actor.username.clone().unwrap_or_default();
+    let earlier = decisions(db).await?;
     let mut tx = db.begin().await?;
     let now = crate::auth::now();
+    let (action, verb) = if tracked { ("track", "Tracked") } else { ("untrack", "Untracked") };
+    let entries = tables
+        .iter()
+        .map(|t| {
+            Entry::new(Category::Tracking, action, format!("{verb} table {t}"))
+                .table(t.clone())
+                .object(t.clone())
+                .before(earlier.get(t).map(|d| serde_json::json!({"tracked": d})))
+                .after(serde_json::json!({"tracked": tracked}))
+        })
+        .collect();
     for chunk in tables.chunks(200) {
         tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("table_name").is_in(chunk)).to_owned())
             .await?;
         let mut insert =
             Query::insert().into_table(TABLE).columns(["table_name", "tracked", "updated_at", "updated_by"]).to_owned();
         for table in chunk {
-            insert.values_panic([table.into(), i64::from(tracked).into(), now.into(), by.into()]);
+            insert.values_panic([table.into(), i64::from(tracked).into(), now.into(), by.as_str().into()]);
         }
         tx.execute(&insert).await?;
     }
+    audit::record(&mut tx, actor, entries).await?;
     tx.commit().await
 }
 

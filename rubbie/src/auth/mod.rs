@@ -35,11 +35,10 @@ pub struct CurrentUser {
 }
 
 /// How a request proved who it is.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AuthMethod {
     /// Session cookie; carries the session's CSRF token and id hash.
     Session { csrf_token: String, session_id: String },
     /// `Authorization: Bearer` personal token (no CSRF: not sent automatically by browsers).
-    #[default]
-    Token,
+    Token { id: i64 },
 }

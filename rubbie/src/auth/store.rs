@@ -4,6 +4,7 @@ use sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 
 use super::{AuthMethod, CurrentUser, now, password};
+use crate::audit::{self, Actor, Category, Entry};
 use crate::db::exec::Executor;
 use crate::db::internal::fetch_one;
 use crate::db::{Database, migrations};
@@ -70,8 +71,13 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
     Ok(())
 }
 
-/// Creates a session; returns `(secret for the cookie, csrf token)`.
-pub(crate) async fn create_session(db: &Database, user_id: i64, ttl_secs: i64) -> Result<(String, String)> {
+/// Creates a session and records the sign-in; returns `(secret for the cookie, csrf token)`.
+pub(crate) async fn create_session(
+    db: &Database,
+    user_id: i64,
+    ttl_secs: i64,
+    actor: &Actor,
+) -> Result<(String, String)> {
     let secret = password::random_secret();
     let csrf = password::random_secret();
     let t = now();
@@ -86,10 +92,15 @@ pub(crate) async fn create_session(db: &Database, user_id: i64, ttl_secs: i64) -
             (t + ttl_secs).into(),
         ])
         .to_owned();
-    db.pooled().execute(&insert).await?;
+    let mut tx = db.begin().await?;
+    tx.execute(&insert).await?;
     // Old sessions are swept on sign-in so the table does not grow without bound.
     let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
-    db.pooled().execute(&sweep).await?;
+    tx.execute(&sweep).await?;
+    let name = actor.username.clone().unwrap_or_default();
+    let entry = Entry::new(Category::Session, "login", format!("{name} signed in")).object(name);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
     Ok((secret, csrf))
 }
 
@@ -126,11 +137,24 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
     }))
 }
 
-pub(crate) async fn delete_session(db: &Database, session_id: &str) -> Result<()> {
-    db.pooled()
-        .execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned())
+/// Ends a session and records the sign-out.
+pub(crate) async fn delete_session(db: &Database, session_id: &str, actor: &Actor) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned())
         .await?;
-    Ok(())
+    let name = actor.username.clone().unwrap_or_default();
+    let entry = Entry::new(Category::Session, "logout", format!("{name} signed out")).object(name);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// Records a failed sign-in as `username` (whether or not such a user exists).
+pub(crate) async fn record_failed_login(db: &Database, username: &str, actor: &Actor) -> Result<()> {
+    let name: String = username.chars().take(190).collect();
+    let entry = Entry::new(Category::Session, "login_failed", format!("Failed sign-in as {name}")).object(name);
+    let mut tx = db.begin().await?;
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
 }
 
 #[derive(Deserialize)]
@@ -171,5 +195,10 @@ pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<Cur
             .to_owned();
         db.pooled().execute(&touch).await?;
     }
-    Ok(Some(CurrentUser { id: row.id, username: row.username, role: row.role, via: AuthMethod::Token }))
+    Ok(Some(CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        via: AuthMethod::Token { id: row.token_id },
+    }))
 }

@@ -4,6 +4,7 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 
 use super::{now, password};
+use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
 use crate::db::exec::Executor;
 use crate::db::internal::fetch_all;
@@ -39,7 +40,7 @@ pub(crate) async fn list(db: &Database, user_id: i64) -> Result<Vec<ApiToken>> {
 }
 
 /// Creates a token; returns it and its secret (shown once).
-pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(ApiToken, String)> {
+pub(crate) async fn create(db: &Database, user_id: i64, name: &str, actor: &Actor) -> Result<(ApiToken, String)> {
     let name = name.trim();
     if name.is_empty() || name.len() > 190 {
         return Err(Error::field("name", "must be 1 to 190 characters"));
@@ -59,19 +60,29 @@ pub(crate) async fn create(db: &Database, user_id: i64, name: &str) -> Result<(A
         .and_where(Expr::col("token_hash").eq(password::secret_hash(&secret)))
         .to_owned();
     let id = tx.fetch_integers(&id_query).await?.first().copied().ok_or_else(|| Error::internal("token vanished"))?;
+    let token = ApiToken { id, name: name.to_owned(), created_at, last_used_at: None };
+    let entry = Entry::new(Category::Token, "create", format!("Created API token {name:?}"))
+        .object(format!("token {id}"))
+        .after(serde_json::json!({"id": id, "user_id": user_id, "name": name}));
+    audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await?;
-    Ok((ApiToken { id, name: name.to_owned(), created_at, last_used_at: None }, secret))
+    Ok((token, secret))
 }
 
 /// Revokes one of the user's tokens; 404 when it is not theirs.
-pub(crate) async fn revoke(db: &Database, user_id: i64, id: i64) -> Result<()> {
-    let delete = Query::delete()
-        .from_table("rubbie_api_tokens")
-        .and_where(Expr::col("id").eq(id))
-        .and_where(Expr::col("user_id").eq(user_id))
-        .to_owned();
-    match db.pooled().execute(&delete).await?.rows_affected {
-        0 => Err(Error::NotFound(format!("no token {id}"))),
-        _ => Ok(()),
-    }
+pub(crate) async fn revoke(db: &Database, user_id: i64, id: i64, actor: &Actor) -> Result<()> {
+    let mine = Expr::col("id").eq(id).and(Expr::col("user_id").eq(user_id));
+    let mut tx = db.begin().await?;
+    let query = Query::select().from("rubbie_api_tokens").cond_where(mine.clone()).to_owned();
+    let token: ApiToken = crate::db::internal::fetch_all_in(&mut tx, db.backend(), &FIELDS, query)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::NotFound(format!("no token {id}")))?;
+    tx.execute(&Query::delete().from_table("rubbie_api_tokens").cond_where(mine).to_owned()).await?;
+    let entry = Entry::new(Category::Token, "delete", format!("Revoked API token {:?}", token.name))
+        .object(format!("token {id}"))
+        .before(serde_json::json!({"id": id, "user_id": user_id, "name": token.name}));
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
 }

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{now, password};
+use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
-use crate::db::exec::Executor;
-use crate::db::internal::{Field, fetch_all, fetch_one};
+use crate::db::exec::{Executor, Tx};
+use crate::db::internal::{Field, fetch_all, fetch_all_in, fetch_one};
 use crate::error::{Error, Result};
 use crate::permissions::{ADMIN_ROLE, store as roles};
 
@@ -88,7 +89,19 @@ pub(crate) async fn get(db: &Database, id: i64) -> Result<User> {
     row.map(User::from).ok_or_else(|| Error::NotFound(format!("no user {id}")))
 }
 
-pub(crate) async fn create(db: &Database, username: &str, password: &str, role: &str) -> Result<User> {
+/// The user `id` as the transaction sees it.
+async fn get_in(tx: &mut Tx, id: i64) -> Result<User> {
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned();
+    let backend = tx.backend();
+    let row: Option<Row> = fetch_all_in(tx, backend, &FIELDS, query).await?.into_iter().next();
+    row.map(User::from).ok_or_else(|| Error::NotFound(format!("no user {id}")))
+}
+
+fn entry(action: &'static str, summary: String, user: &User) -> Entry {
+    Entry::new(Category::User, action, summary).object(format!("user {}", user.id))
+}
+
+pub(crate) async fn create(db: &Database, username: &str, password: &str, role: &str, actor: &Actor) -> Result<User> {
     let username = username.trim();
     if username.is_empty() || username.len() > 190 {
         return Err(Error::field("username", "must be 1 to 190 characters"));
@@ -101,14 +114,15 @@ pub(crate) async fn create(db: &Database, username: &str, password: &str, role: 
         .columns(["username", "password_hash", "role", "active", "created_at"])
         .values_panic([username.into(), hash.into(), role.into(), 1i64.into(), now().into()])
         .to_owned();
-    db.pooled().execute(&insert).await.map_err(|e| e.with_columns(&["username"]))?;
-    let row: Option<Row> = fetch_one(
-        db,
-        &FIELDS,
-        Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned(),
-    )
-    .await?;
-    row.map(User::from).ok_or_else(|| Error::internal("created user not found"))
+    let mut tx = db.begin().await?;
+    tx.execute(&insert).await.map_err(|e| e.with_columns(&["username"]))?;
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
+    let row: Option<Row> = fetch_all_in(&mut tx, db.backend(), &FIELDS, query).await?.into_iter().next();
+    let user = row.map(User::from).ok_or_else(|| Error::internal("created user not found"))?;
+    let entry = entry("create", format!("Created user {} ({})", user.username, user.role), &user).after(&user);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// How many active admins there are besides `except`.
@@ -127,7 +141,7 @@ fn last_admin() -> Error {
     Error::Conflict { message: "at least one active admin must remain".into(), fields: Default::default() }
 }
 
-pub(crate) async fn update(db: &Database, id: i64, change: UserChange) -> Result<User> {
+pub(crate) async fn update(db: &Database, id: i64, change: UserChange, actor: &Actor) -> Result<User> {
     let user = get(db, id).await?;
     if let Some(role) = &change.role {
         check_role(db, role).await?;
@@ -147,16 +161,28 @@ pub(crate) async fn update(db: &Database, id: i64, change: UserChange) -> Result
     if let Some(active) = change.active {
         update.value("active", i64::from(active));
     }
+    let password_changed = change.password.is_some();
     if let Some(password) = change.password {
         update.value("password_hash", password::hash(&password)?);
     }
-    if !update.get_values().is_empty() {
-        db.pooled().execute(&update).await?;
+    if update.get_values().is_empty() {
+        return Ok(user);
     }
-    get(db, id).await
+    let mut tx = db.begin().await?;
+    let before = get_in(&mut tx, id).await?;
+    tx.execute(&update).await?;
+    let after = get_in(&mut tx, id).await?;
+    let mut entry = entry("update", format!("Changed user {}", after.username), &after).before(&before).after(&after);
+    if password_changed {
+        entry = entry.detail(serde_json::json!({"password_changed": true}));
+        entry.summary = format!("Changed user {} (password reset)", after.username);
+    }
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
-pub(crate) async fn delete(db: &Database, id: i64) -> Result<()> {
+pub(crate) async fn delete(db: &Database, id: i64, actor: &Actor) -> Result<()> {
     let user = get(db, id).await?;
     if user.role == ADMIN_ROLE && user.active && other_active_admins(db, id).await? == 0 {
         return Err(last_admin());
@@ -167,5 +193,7 @@ pub(crate) async fn delete(db: &Database, id: i64) -> Result<()> {
         tx.execute(&Query::delete().from_table(table).and_where(Expr::col("user_id").eq(id)).to_owned()).await?;
     }
     tx.execute(&Query::delete().from_table("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned()).await?;
+    let entry = entry("delete", format!("Deleted user {}", user.username), &user).before(&user);
+    audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
 }

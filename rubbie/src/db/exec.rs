@@ -123,6 +123,14 @@ impl Target<'_> {
         })
     }
 
+    async fn integer_pairs(self, stmt: &Stmt) -> Result<Vec<(i64, i64)>> {
+        let built = stmt.build_for(self.backend());
+        with_executor!(self, built, |conn| {
+            let rows = built.fetch_all(conn).await?;
+            rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))).collect()
+        })
+    }
+
     async fn execute(self, stmt: &Stmt) -> Result<Done> {
         let built = stmt.build_for(self.backend());
         let query = |b: Built| (AssertSqlSafe(b.sql), b.values);
@@ -171,6 +179,11 @@ pub(crate) trait Executor: Send {
         self.target().integers(stmt).await
     }
 
+    /// The first two columns of every row, as integers (grouped counts).
+    async fn fetch_integer_pairs(&mut self, stmt: &Stmt) -> Result<Vec<(i64, i64)>> {
+        self.target().integer_pairs(stmt).await
+    }
+
     /// Runs an INSERT/UPDATE/DELETE.
     async fn execute(&mut self, stmt: &Stmt) -> Result<Done> {
         self.target().execute(stmt).await
@@ -201,10 +214,12 @@ impl Database {
         Pooled(self)
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads before it writes (a before image) would otherwise fail with
+    /// SQLITE_BUSY when another connection wrote in between, instead of waiting its turn.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Database::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Database::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Database::Postgres(p) => Tx::Postgres(p.begin().await?),
             Database::Mysql(p) => Tx::Mysql(p.begin().await?),
         })

@@ -18,8 +18,18 @@ pub(crate) async fn fetch_all<T: DeserializeOwned>(
     fields: &[Field<'_>],
     query: SelectStatement,
 ) -> Result<Vec<T>> {
-    let query = with_object(db.backend(), fields, query);
-    let texts = db.pooled().fetch_texts(&query).await?;
+    fetch_all_in(&mut db.pooled(), db.backend(), fields, query).await
+}
+
+/// Every row of `query` run on `exec` (a transaction, say), decoded into `T`.
+pub(crate) async fn fetch_all_in<T: DeserializeOwned>(
+    exec: &mut impl Executor,
+    backend: Backend,
+    fields: &[Field<'_>],
+    query: SelectStatement,
+) -> Result<Vec<T>> {
+    let query = with_object(backend, fields, query);
+    let texts = exec.fetch_texts(&query).await?;
     texts.iter().map(|t| serde_json::from_str(t).map_err(Error::internal)).collect()
 }
 

@@ -128,6 +128,56 @@ CREATE TABLE IF NOT EXISTS rubbie_login_attempts (
 {create_index:rubbie_login_attempts_window ON rubbie_login_attempts (window_start)}
 ",
     },
+    Migration {
+        version: 6,
+        name: "audit log with a hash chain per category",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_audit (
+    id {id},
+    at BIGINT NOT NULL,
+    category VARCHAR(16) NOT NULL,
+    action VARCHAR(32) NOT NULL,
+    user_id BIGINT NULL,
+    username VARCHAR(190) NULL,
+    role VARCHAR(64) NULL,
+    via VARCHAR(16) NOT NULL,
+    token_id BIGINT NULL,
+    view_as VARCHAR(64) NULL,
+    ip VARCHAR(64) NULL,
+    user_agent VARCHAR(512) NULL,
+    request_id VARCHAR(64) NULL,
+    table_name VARCHAR(190) NULL,
+    row_key TEXT NULL,
+    target_hash VARCHAR(64) NULL,
+    object VARCHAR(400) NULL,
+    before_json TEXT NULL,
+    after_json TEXT NULL,
+    changed TEXT NULL,
+    summary VARCHAR(400) NOT NULL,
+    detail TEXT NULL,
+    reverts_id BIGINT NULL,
+    prev_hash VARCHAR(64) NOT NULL,
+    hash VARCHAR(64) NOT NULL{inline_index:rubbie_audit_target (target_hash, id)}{inline_index:rubbie_audit_category (category, id)}{inline_index:rubbie_audit_user (user_id, id)}{inline_index:rubbie_audit_table (table_name, id)}{inline_index:rubbie_audit_request (request_id)}{inline_index:rubbie_audit_at (at)}
+);
+{create_index:rubbie_audit_target ON rubbie_audit (target_hash, id)}
+{create_index:rubbie_audit_category ON rubbie_audit (category, id)}
+{create_index:rubbie_audit_user ON rubbie_audit (user_id, id)}
+{create_index:rubbie_audit_table ON rubbie_audit (table_name, id)}
+{create_index:rubbie_audit_request ON rubbie_audit (request_id)}
+{create_index:rubbie_audit_at ON rubbie_audit (at)}
+CREATE TABLE IF NOT EXISTS rubbie_audit_chains (
+    category VARCHAR(16) NOT NULL PRIMARY KEY,
+    last_hash VARCHAR(64) NOT NULL,
+    sealed_hash VARCHAR(64) NOT NULL,
+    sealed_through BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rubbie_leases (
+    name VARCHAR(64) NOT NULL PRIMARY KEY,
+    holder VARCHAR(64) NOT NULL,
+    until_ms BIGINT NOT NULL
+);
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

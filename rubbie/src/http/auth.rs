@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Json, MountPrefix, Path};
+use crate::audit::Actor;
+use crate::audit::actor::Visitor;
 use crate::auth::guard::SESSION_COOKIE;
 use crate::auth::tokens::{self, ApiToken};
 use crate::auth::{AuthMethod, CurrentUser, password, store};
@@ -62,6 +64,7 @@ fn session_cookie(prefix: &str, secret: &str, max_age: i64, secure: bool) -> Str
 pub(crate) async fn login(
     State(state): State<AppState>,
     MountPrefix(prefix): MountPrefix,
+    Visitor(visitor): Visitor,
     Json(req): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
     state.ensure_ready().await?;
@@ -76,14 +79,19 @@ pub(crate) async fn login(
     let stored = user.as_ref().filter(|u| u.active == 1).map(|u| u.password_hash.as_str());
     let user = match user {
         Some(u) if password::verify_slowly(&req.password, stored).await? => u,
-        _ => return Err(Error::Unauthorized("wrong username or password".into())),
+        _ => {
+            store::record_failed_login(state.db(), &req.username, &visitor).await?;
+            return Err(Error::Unauthorized("wrong username or password".into()));
+        }
     };
     state.login_limiter.succeeded(state.db(), &key).await?;
     let ttl = state.config.session_ttl.as_secs() as i64;
-    let (secret, csrf) = store::create_session(state.db(), user.id, ttl).await?;
+    let actor = visitor.signed_in_as(user.id, &user.username, &user.role);
+    let (secret, csrf) = store::create_session(state.db(), user.id, ttl, &actor).await?;
     let cookie = session_cookie(&prefix, &secret, ttl, state.config.secure_cookies);
+    let via = AuthMethod::Session { csrf_token: csrf.clone(), session_id: password::secret_hash(&secret) };
     let info = SessionInfo {
-        user: CurrentUser { id: user.id, username: user.username, role: user.role, via: AuthMethod::Token },
+        user: CurrentUser { id: user.id, username: user.username, role: user.role, via },
         csrf_token: Some(csrf),
     };
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(info)))
@@ -96,9 +104,10 @@ pub(crate) async fn logout(
     State(state): State<AppState>,
     MountPrefix(prefix): MountPrefix,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
 ) -> Result<impl IntoResponse> {
     if let AuthMethod::Session { session_id, .. } = &user.via {
-        store::delete_session(state.db(), session_id).await?;
+        store::delete_session(state.db(), session_id, &actor).await?;
         state.sessions.forget(session_id);
     }
     let clear = session_cookie(&prefix, "", 0, state.config.secure_cookies);
@@ -111,7 +120,7 @@ pub(crate) async fn logout(
 pub(crate) async fn me(Extension(user): Extension<CurrentUser>) -> Json<SessionInfo> {
     let csrf_token = match &user.via {
         AuthMethod::Session { csrf_token, .. } => Some(csrf_token.clone()),
-        AuthMethod::Token => None,
+        AuthMethod::Token { .. } => None,
     };
     Json(SessionInfo { user, csrf_token })
 }
@@ -154,9 +163,10 @@ pub(crate) async fn list_tokens(
 pub(crate) async fn create_token(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
     Json(req): Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>)> {
-    let (token, secret) = tokens::create(state.db(), user.id, &req.name).await?;
+    let (token, secret) = tokens::create(state.db(), user.id, &req.name, &actor).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
 
@@ -167,8 +177,9 @@ pub(crate) async fn create_token(
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    tokens::revoke(state.db(), user.id, id).await?;
+    tokens::revoke(state.db(), user.id, id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -119,7 +119,7 @@ impl Writer {
 }
 
 /// One CSV record (RFC 4180): fields with a comma, quote or line break are quoted.
-fn csv_line(fields: impl Iterator<Item = String>) -> String {
+pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut line = fields
         .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
         .collect::<Vec<_>>()

@@ -72,11 +72,12 @@ pub(crate) async fn list_flags(
 pub(crate) async fn create_flag(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Json(req): Json<NewFlag>,
 ) -> Result<(StatusCode, Json<Flag>)> {
     require_admin(&user)?;
     let description = req.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    let flag = state.config.flags.create(req.name.trim(), description, req.enabled, &user.username).await?;
+    let flag = state.config.flags.create(req.name.trim(), description, req.enabled, &actor).await?;
     Ok((StatusCode::CREATED, Json(flag)))
 }
 
@@ -87,12 +88,13 @@ pub(crate) async fn create_flag(
 pub(crate) async fn update_flag(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Path(name): Path<String>,
     Json(req): Json<FlagUpdate>,
 ) -> Result<Json<Flag>> {
     require_admin(&user)?;
     let change = FlagChange { enabled: req.enabled, description: req.description };
-    Ok(Json(state.config.flags.update(&name, change, &user.username).await?))
+    Ok(Json(state.config.flags.update(&name, change, &actor).await?))
 }
 
 /// Deletes a flag.
@@ -102,9 +104,10 @@ pub(crate) async fn update_flag(
 pub(crate) async fn delete_flag(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Path(name): Path<String>,
 ) -> Result<StatusCode> {
     require_admin(&user)?;
-    state.config.flags.delete(&name).await?;
+    state.config.flags.delete(&name, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

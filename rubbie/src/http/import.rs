@@ -200,8 +200,8 @@ fn ndjson_records<'a>(bytes: &'a [u8], mapping: &'a Mapping) -> Result<Records<'
     })))
 }
 
-/// Imports a file into the table in one transaction: every row or none. Problems come back as a
-/// 422 whose `problems` name the row, the file line and the column.
+/// Imports a file into the table in one transaction: every row or none, each with its audit
+/// entry. Problems come back as a 422 whose `problems` name the row, the file line and the column.
 #[utoipa::path(post, path = "/api/v1/tables/{table}/import", tag = "rows",
     params(("table" = String, Path, description = "table name"), ImportParams),
     request_body(description = "the file: CSV with a header line, a JSON array of objects, or NDJSON",
@@ -213,6 +213,7 @@ fn ndjson_records<'a>(bytes: &'a [u8], mapping: &'a Mapping) -> Result<Records<'
 pub(crate) async fn import_rows(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
+    actor: crate::audit::Actor,
     Path(table): Path<String>,
     Query(params): Query<ImportParams>,
     headers: HeaderMap,
@@ -231,6 +232,6 @@ pub(crate) async fn import_rows(
         Format::Ndjson => ndjson_records(&bytes, &mapping)?,
     };
     let dry_run = params.dry_run.unwrap_or(false);
-    let outcome = import::import(state.db(), &state.schema(), &table, records, &access, dry_run).await?;
+    let outcome = import::import(state.db(), &state.schema(), &table, records, &access, &actor, dry_run).await?;
     Ok(JsonBody(ImportResult { rows: outcome.rows, inserted: outcome.inserted, dry_run }))
 }

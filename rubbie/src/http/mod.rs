@@ -1,5 +1,6 @@
 //! The HTTP API: one module per area, each with its `router()`, merged here behind the guard.
 
+pub(crate) mod audit;
 pub(crate) mod auth;
 mod docs;
 pub(crate) mod explorer;
@@ -8,6 +9,7 @@ pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
 pub(crate) mod import;
+pub(crate) mod overview;
 pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod settings;
@@ -42,6 +44,8 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(settings::router())
         .merge(users::router())
         .merge(permissions::router())
+        .merge(audit::router())
+        .merge(overview::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
         CorsLayer::new()

@@ -94,12 +94,13 @@ pub(crate) async fn list_roles(
     responses((status = 201, body = Role), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn create_role(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Json(req): Json<NewRole>,
 ) -> Result<(StatusCode, Json<Role>)> {
     require_admin(&me)?;
     let description = req.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    Ok((StatusCode::CREATED, Json(store::create_role(state.db(), req.name.trim(), description).await?)))
+    Ok((StatusCode::CREATED, Json(store::create_role(state.db(), req.name.trim(), description, &actor).await?)))
 }
 
 /// Renames or describes a role.
@@ -108,13 +109,14 @@ pub(crate) async fn create_role(
     responses((status = 200, body = Role), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn update_role(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Path(name): Path<String>,
     Json(req): Json<RoleChange>,
 ) -> Result<Json<Role>> {
     require_admin(&me)?;
     let description = req.description.as_deref().map(|d| Some(d.trim()).filter(|d| !d.is_empty()));
-    let role = store::update_role(state.db(), &name, req.name.as_deref().map(str::trim), description).await?;
+    let role = store::update_role(state.db(), &name, req.name.as_deref().map(str::trim), description, &actor).await?;
     state.sessions.clear(); // users may have a new role name
     Ok(Json(role))
 }
@@ -124,11 +126,12 @@ pub(crate) async fn update_role(
     responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn delete_role(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Path(name): Path<String>,
 ) -> Result<StatusCode> {
     require_admin(&me)?;
-    store::delete_role(state.db(), &name).await?;
+    store::delete_role(state.db(), &name, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -199,6 +202,7 @@ fn operation(op: &str) -> Result<Operation> {
     responses((status = 200, body = Permission), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn set_permission(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Path((role, table, op)): Path<(String, String, String)>,
     Json(rule): Json<Rule>,
@@ -208,7 +212,7 @@ pub(crate) async fn set_permission(
     state.table(&table).await?;
     validate(&state, &state.schema(), &table, op, &rule)?;
     let permission = Permission { role, table, operation: op, rule };
-    store::set_permission(state.db(), &permission).await?;
+    store::set_permission(state.db(), &permission, &actor).await?;
     Ok(Json(permission))
 }
 
@@ -219,11 +223,12 @@ pub(crate) async fn set_permission(
     responses((status = 204, description = "removed"), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn delete_permission(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Path((role, table, op)): Path<(String, String, String)>,
 ) -> Result<StatusCode> {
     require_admin(&me)?;
-    store::delete_permission(state.db(), &role, &table, operation(&op)?).await?;
+    store::delete_permission(state.db(), &role, &table, operation(&op)?, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -243,6 +248,7 @@ pub(crate) async fn export_permissions(
               (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn import_permissions(
     State(state): State<AppState>,
+    actor: crate::audit::Actor,
     Extension(me): Extension<CurrentUser>,
     Json(doc): Json<PermissionsDocument>,
 ) -> Result<StatusCode> {
@@ -253,7 +259,7 @@ pub(crate) async fn import_permissions(
         validate(&state, &schema, &p.table, p.operation, &p.rule)
             .map_err(|e| Error::BadRequest(format!("{} {} {}: {e}", p.role, p.table, p.operation.as_str())))?;
     }
-    store::import(state.db(), &doc).await?;
+    store::import(state.db(), &doc, &actor).await?;
     state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,9 +11,11 @@ use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Path, Query, RawJson, RequestAccess};
+use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::query::labels::{self, Labels};
-use crate::query::rows::{self, BulkAction, CountMode, ListQuery};
+use crate::query::rows::{self, CountMode, ListQuery};
+use crate::query::write::{self, BulkAction};
 use crate::query::{filter, order};
 use crate::state::AppState;
 
@@ -172,11 +174,13 @@ pub(crate) async fn get_row(
 pub(crate) async fn insert_row(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path(table): Path<String>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<(StatusCode, RawJson)> {
     let table = state.table_for(&table, &access).await?;
-    Ok((StatusCode::CREATED, RawJson(rows::insert(state.db(), &state.schema(), &table, &body, &access).await?)))
+    let row = write::insert(state.db(), &state.schema(), &table, &body, &access, &actor).await?;
+    Ok((StatusCode::CREATED, RawJson(row)))
 }
 
 /// Changes the given columns of a row; answers with the row as stored.
@@ -188,11 +192,12 @@ pub(crate) async fn insert_row(
 pub(crate) async fn update_row(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path((table, pk)): Path<(String, String)>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<RawJson> {
     let table = state.table_for(&table, &access).await?;
-    Ok(RawJson(rows::update(state.db(), &state.schema(), &table, &pk, &body, &access).await?))
+    Ok(RawJson(write::update(state.db(), &state.schema(), &table, &pk, &body, &access, &actor, None).await?))
 }
 
 /// Deletes a row.
@@ -203,10 +208,11 @@ pub(crate) async fn update_row(
 pub(crate) async fn delete_row(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path((table, pk)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     let table = state.table_for(&table, &access).await?;
-    rows::delete(state.db(), &state.schema(), &table, &pk, &access).await?;
+    write::delete(state.db(), &state.schema(), &table, &pk, &access, &actor, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,7 +246,8 @@ pub struct BulkResult {
     pub affected: u64,
 }
 
-/// Deletes or updates many rows in one transaction (all or nothing).
+/// Deletes or updates many rows in one transaction (all or nothing), each with its audit entry;
+/// at most 10,000 rows by default (`Config::audit_bulk_limit`).
 #[utoipa::path(post, path = "/api/v1/tables/{table}/bulk", tag = "rows", request_body = BulkRequest,
     params(("table" = String, Path, description = "table name")),
     responses((status = 200, body = BulkResult), (status = 400, body = crate::error::ErrorBody),
@@ -249,6 +256,7 @@ pub struct BulkResult {
 pub(crate) async fn bulk_rows(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path(table): Path<String>,
     Json(req): Json<BulkRequest>,
 ) -> Result<Json<BulkResult>> {
@@ -258,7 +266,7 @@ pub(crate) async fn bulk_rows(
             if req.filter.is_some() || req.search.is_some() {
                 return Err(Error::BadRequest("give either keys or where/search, not both".into()));
             }
-            rows::Selection::Keys(keys)
+            write::Selection::Keys(keys)
         }
         None => {
             if let Some(filter) = &req.filter
@@ -266,11 +274,22 @@ pub(crate) async fn bulk_rows(
             {
                 return Err(Error::BadRequest("where: expected a JSON object".into()));
             }
-            rows::Selection::Matching { filter: req.filter, search: req.search }
+            write::Selection::Matching { filter: req.filter, search: req.search }
         }
     };
-    let affected =
-        rows::bulk(state.db(), &state.schema(), &table, req.action, selection, req.set.as_ref(), req.expected, &access)
-            .await?;
+    let (set, limit) = (req.set.as_ref(), state.config.audit.bulk_limit);
+    let affected = write::bulk(
+        state.db(),
+        &state.schema(),
+        &table,
+        req.action,
+        selection,
+        set,
+        req.expected,
+        &access,
+        &actor,
+        limit,
+    )
+    .await?;
     Ok(Json(BulkResult { affected }))
 }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::extract::{Json, Path, RequestAccess};
 use super::users::require_admin;
+use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::db::introspect;
 use crate::db::schema::{Table, TableSource};
@@ -62,7 +63,7 @@ pub struct TableList {
     pub untracked: Vec<TableSummary>,
 }
 
-fn summary(t: Table, estimates: &std::collections::HashMap<String, i64>) -> TableSummary {
+pub(crate) fn summary(t: Table, estimates: &std::collections::HashMap<String, i64>) -> TableSummary {
     TableSummary {
         row_estimate: estimates.get(&t.name).copied(),
         column_count: t.columns.len(),
@@ -111,7 +112,7 @@ pub(crate) async fn table_schema(
 }
 
 /// Records the decision and re-reads the schema; `table` must exist in the database.
-async fn set_tracked(state: &AppState, user: &CurrentUser, table: &str, tracked: bool) -> Result<()> {
+async fn set_tracked(state: &AppState, user: &CurrentUser, actor: &Actor, table: &str, tracked: bool) -> Result<()> {
     require_admin(user)?;
     let known = |state: &AppState| {
         let schema = state.schema();
@@ -123,7 +124,7 @@ async fn set_tracked(state: &AppState, user: &CurrentUser, table: &str, tracked:
             return Err(Error::NotFound(format!("no table named {table:?}")));
         }
     }
-    tracking::set(state.db(), table, tracked, &user.username).await?;
+    tracking::set(state.db(), table, tracked, actor).await?;
     state.refresh_tracking().await
 }
 
@@ -135,9 +136,10 @@ async fn set_tracked(state: &AppState, user: &CurrentUser, table: &str, tracked:
 pub(crate) async fn track_table(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
     Path(table): Path<String>,
 ) -> Result<Json<TableSummary>> {
-    set_tracked(&state, &user, &table, true).await?;
+    set_tracked(&state, &user, &actor, &table, true).await?;
     let estimates = introspect::row_estimates(state.db(), Some(&table)).await?;
     let tracked = state.table(&table).await?;
     Ok(Json(summary(tracked, &estimates)))
@@ -149,12 +151,13 @@ pub(crate) async fn track_table(
 pub(crate) async fn track_all(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
 ) -> Result<Json<TrackedTables>> {
     require_admin(&user)?;
     state.refresh_schema().await?;
     let mut names: Vec<String> = state.schema().untracked.iter().map(|t| t.name.clone()).collect();
     names.sort();
-    tracking::set_many(state.db(), &names, true, &user.username).await?;
+    tracking::set_many(state.db(), &names, true, &actor).await?;
     state.refresh_tracking().await?;
     Ok(Json(TrackedTables { tracked: names }))
 }
@@ -168,8 +171,9 @@ pub(crate) async fn track_all(
 pub(crate) async fn untrack_table(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
+    actor: Actor,
     Path(table): Path<String>,
 ) -> Result<StatusCode> {
-    set_tracked(&state, &user, &table, false).await?;
+    set_tracked(&state, &user, &actor, &table, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }

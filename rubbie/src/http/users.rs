@@ -59,10 +59,11 @@ pub(crate) async fn list_users(
 pub(crate) async fn create_user(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Json(req): Json<NewUser>,
 ) -> Result<(StatusCode, Json<User>)> {
     require_admin(&me)?;
-    Ok((StatusCode::CREATED, Json(users::create(state.db(), &req.username, &req.password, &req.role).await?)))
+    Ok((StatusCode::CREATED, Json(users::create(state.db(), &req.username, &req.password, &req.role, &actor).await?)))
 }
 
 /// Changes a user's role, enables/disables it, or resets its password.
@@ -73,11 +74,12 @@ pub(crate) async fn create_user(
 pub(crate) async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Path(id): Path<i64>,
     Json(change): Json<UserChange>,
 ) -> Result<Json<User>> {
     require_admin(&me)?;
-    let user = users::update(state.db(), id, change).await?;
+    let user = users::update(state.db(), id, change, &actor).await?;
     state.sessions.clear();
     Ok(Json(user))
 }
@@ -88,10 +90,11 @@ pub(crate) async fn update_user(
 pub(crate) async fn delete_user(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
+    actor: crate::audit::Actor,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
     require_admin(&me)?;
-    users::delete(state.db(), id).await?;
+    users::delete(state.db(), id, &actor).await?;
     state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }

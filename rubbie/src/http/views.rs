@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use utoipa::ToSchema;
 
 use super::extract::{Json as JsonBody, Path, RequestAccess};
+use crate::audit::{self, Actor, Category, Entry};
 use crate::auth::{CurrentUser, now};
 use crate::db::exec::Executor;
 use crate::db::internal::{Field, fetch_all};
@@ -258,6 +259,7 @@ pub(crate) async fn create_view(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path(table): Path<String>,
     JsonBody(input): JsonBody<ViewInput>,
 ) -> Result<(StatusCode, JsonBody<SavedView>)> {
@@ -285,16 +287,21 @@ pub(crate) async fn create_view(
             t.into(),
         ])
         .to_owned();
-    state.db().pooled().execute(&insert).await?;
+    let mut tx = state.db().begin().await?;
+    tx.execute(&insert).await?;
     let id_query = Query::select()
         .column("id")
         .from(TABLE)
         .and_where(Expr::col("user_id").eq(me.id))
         .and_where(Expr::col("table_name").eq(table.name.clone()))
-        .and_where(Expr::col("name").eq(name))
+        .and_where(Expr::col("name").eq(name.clone()))
         .to_owned();
-    let id = state.db().pooled().fetch_integers(&id_query).await?.first().copied();
+    let id = tx.fetch_integers(&id_query).await?.first().copied();
     let id = id.ok_or_else(|| Error::internal("saved view vanished"))?;
+    let image = view_image(&name, input.shared.unwrap_or(false), &d);
+    let entry = view_entry("create", format!("Saved view {name:?} of {}", table.name), &table.name, id).after(image);
+    audit::record(&mut tx, &actor, vec![entry]).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, JsonBody(one(&state, me.id, &table.name, id).await?.into_view(me.id))))
 }
 
@@ -307,6 +314,7 @@ pub(crate) async fn update_view(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path((table, id)): Path<(String, i64)>,
     JsonBody(input): JsonBody<ViewInput>,
 ) -> Result<JsonBody<SavedView>> {
@@ -316,6 +324,7 @@ pub(crate) async fn update_view(
         return Err(Error::Forbidden(format!("view {id} belongs to {}: only its owner can change it", current.owner)));
     }
     let old: Definition = serde_json::from_str(&current.definition).unwrap_or_default();
+    let before = view_image(&current.name, current.shared != 0, &old);
     let name = input.name.map(|n| n.trim().to_owned()).unwrap_or(current.name);
     let d = normalised(Definition {
         filter: input.filter.or(old.filter),
@@ -325,17 +334,24 @@ pub(crate) async fn update_view(
     });
     checked(&state, &access, &table, &name, &d).await?;
     name_free(&state, me.id, &table.name, &name, Some(id)).await?;
+    let shared = input.shared.unwrap_or(current.shared != 0);
     let update = Query::update()
         .table(TABLE)
         .values([
-            ("name", name.into()),
+            ("name", name.clone().into()),
             ("definition", definition_text(&d)?.into()),
-            ("shared", i64::from(input.shared.unwrap_or(current.shared != 0)).into()),
+            ("shared", i64::from(shared).into()),
             ("updated_at", now().into()),
         ])
         .and_where(Expr::col("id").eq(id))
         .to_owned();
-    state.db().pooled().execute(&update).await?;
+    let entry = view_entry("update", format!("Changed view {name:?} of {}", table.name), &table.name, id)
+        .before(before)
+        .after(view_image(&name, shared, &d));
+    let mut tx = state.db().begin().await?;
+    tx.execute(&update).await?;
+    audit::record(&mut tx, &actor, vec![entry]).await?;
+    tx.commit().await?;
     Ok(JsonBody(one(&state, me.id, &table.name, id).await?.into_view(me.id)))
 }
 
@@ -348,6 +364,7 @@ pub(crate) async fn delete_view(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     RequestAccess(access): RequestAccess,
+    actor: Actor,
     Path((table, id)): Path<(String, i64)>,
 ) -> Result<StatusCode> {
     let table = state.table_for(&table, &access).await?;
@@ -355,10 +372,21 @@ pub(crate) async fn delete_view(
     if current.user_id != me.id && me.role != "admin" {
         return Err(Error::Forbidden(format!("view {id} belongs to {}: only its owner can delete it", current.owner)));
     }
-    state
-        .db()
-        .pooled()
-        .execute(&Query::delete().from_table(TABLE).and_where(Expr::col("id").eq(id)).to_owned())
-        .await?;
+    let old: Definition = serde_json::from_str(&current.definition).unwrap_or_default();
+    let entry = view_entry("delete", format!("Deleted view {:?} of {}", current.name, table.name), &table.name, id)
+        .before(view_image(&current.name, current.shared != 0, &old));
+    let mut tx = state.db().begin().await?;
+    tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("id").eq(id)).to_owned()).await?;
+    audit::record(&mut tx, &actor, vec![entry]).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A view as its audit entries show it.
+fn view_image(name: &str, shared: bool, d: &Definition) -> serde_json::Value {
+    serde_json::json!({"name": name, "shared": shared, "definition": d})
+}
+
+fn view_entry(action: &'static str, summary: String, table: &str, id: i64) -> Entry {
+    Entry::new(Category::View, action, summary).table(table).object(format!("view {id}"))
 }

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ADMIN_ROLE, Operation, Rule};
+use crate::audit::{self, Actor, Category, Entry};
 use crate::auth::now;
 use crate::db::Database;
 use crate::db::exec::{Executor, Tx};
-use crate::db::internal::{Field, fetch_all};
+use crate::db::internal::{Field, fetch_all, fetch_all_in};
 use crate::error::{Error, Result};
 
 /// A role.
@@ -111,15 +112,20 @@ pub(crate) async fn role_exists(db: &Database, name: &str) -> Result<bool> {
     Ok(roles(db).await?.iter().any(|r| r.name == name))
 }
 
-pub(crate) async fn create_role(db: &Database, name: &str, description: Option<&str>) -> Result<Role> {
+pub(crate) async fn create_role(db: &Database, name: &str, description: Option<&str>, actor: &Actor) -> Result<Role> {
     validate_role_name(name)?;
     let insert = Query::insert()
         .into_table("rubbie_roles")
         .columns(["name", "description", "created_at"])
         .values_panic([name.into(), description.map(str::to_owned).into(), now().into()])
         .to_owned();
-    db.pooled().execute(&insert).await.map_err(|e| e.with_columns(&["name"]))?;
-    Ok(Role { name: name.to_owned(), description: description.map(str::to_owned), builtin: false })
+    let role = Role { name: name.to_owned(), description: description.map(str::to_owned), builtin: false };
+    let mut tx = db.begin().await?;
+    tx.execute(&insert).await.map_err(|e| e.with_columns(&["name"]))?;
+    let entry = Entry::new(Category::Role, "create", format!("Created role {name}")).object(name).after(&role);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(role)
 }
 
 /// Renames and/or re-describes a role; users and rules follow a rename.
@@ -128,6 +134,7 @@ pub(crate) async fn update_role(
     name: &str,
     new_name: Option<&str>,
     description: Option<Option<&str>>,
+    actor: &Actor,
 ) -> Result<Role> {
     if name == ADMIN_ROLE {
         return Err(Error::Forbidden("the admin role cannot be changed".into()));
@@ -147,7 +154,7 @@ pub(crate) async fn update_role(
             });
         }
     }
-    let description = description.map(|d| d.map(str::to_owned)).unwrap_or(current.description);
+    let description = description.map(|d| d.map(str::to_owned)).unwrap_or(current.description.clone());
     let mut tx = db.begin().await?;
     tx.execute(
         &Query::update()
@@ -165,18 +172,25 @@ pub(crate) async fn update_role(
             .await?;
         }
     }
+    let role = Role { name: target.to_owned(), description, builtin: false };
+    let summary =
+        if target != name { format!("Renamed role {name} to {target}") } else { format!("Changed role {name}") };
+    let entry = Entry::new(Category::Role, "update", summary).object(target).before(&current).after(&role);
+    audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await?;
-    Ok(Role { name: target.to_owned(), description, builtin: false })
+    Ok(role)
 }
 
 /// Deletes a role and its rules; refused while users have it.
-pub(crate) async fn delete_role(db: &Database, name: &str) -> Result<()> {
+pub(crate) async fn delete_role(db: &Database, name: &str, actor: &Actor) -> Result<()> {
     if name == ADMIN_ROLE {
         return Err(Error::Forbidden("the admin role cannot be deleted".into()));
     }
-    if !role_exists(db, name).await? {
-        return Err(Error::NotFound(format!("no role named {name:?}")));
-    }
+    let role = roles(db)
+        .await?
+        .into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| Error::NotFound(format!("no role named {name:?}")))?;
     let users = db
         .pooled()
         .fetch_integers(
@@ -197,10 +211,49 @@ pub(crate) async fn delete_role(db: &Database, name: &str) -> Result<()> {
         });
     }
     let mut tx = db.begin().await?;
+    let rules = rules_in(&mut tx, Expr::col("role").eq(name)).await?;
     tx.execute(&Query::delete().from_table("rubbie_permissions").and_where(Expr::col("role").eq(name)).to_owned())
         .await?;
     tx.execute(&Query::delete().from_table("rubbie_roles").and_where(Expr::col("name").eq(name)).to_owned()).await?;
+    let mut entries =
+        vec![Entry::new(Category::Role, "delete", format!("Deleted role {name}")).object(name).before(&role)];
+    entries.extend(rules.iter().map(|p| permission_entry("delete", p, Some(p), None)));
+    audit::record(&mut tx, actor, entries).await?;
     tx.commit().await
+}
+
+/// The rules matching `cond`, as the transaction sees them.
+async fn rules_in(tx: &mut Tx, cond: sea_query::Expr) -> Result<Vec<Permission>> {
+    let backend = tx.backend();
+    let query = Query::select().from("rubbie_permissions").and_where(cond).to_owned();
+    let rows: Vec<PermissionRow> = fetch_all_in(tx, backend, &PERMISSION_FIELDS, query).await?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// One rule's current state in the transaction.
+async fn rule_in(tx: &mut Tx, role: &str, table: &str, op: Operation) -> Result<Option<Permission>> {
+    let cond =
+        Expr::col("role").eq(role).and(Expr::col("table_name").eq(table)).and(Expr::col("operation").eq(op.as_str()));
+    Ok(rules_in(tx, cond).await?.into_iter().next())
+}
+
+/// The audit entry of a rule change: the object is `role/table/operation`.
+pub(crate) fn permission_entry(
+    action: &'static str,
+    p: &Permission,
+    before: Option<&Permission>,
+    after: Option<&Permission>,
+) -> Entry {
+    let op = p.operation.as_str();
+    let summary = match action {
+        "delete" => format!("Removed {}'s {op} rule on {}", p.role, p.table),
+        _ => format!("Set {}'s {op} rule on {}", p.role, p.table),
+    };
+    Entry::new(Category::Permission, action, summary)
+        .table(p.table.clone())
+        .object(format!("{}/{}/{op}", p.role, p.table))
+        .before(before.map(|p| &p.rule))
+        .after(after.map(|p| &p.rule))
 }
 
 /// Every rule, by role, table, operation.
@@ -251,7 +304,7 @@ async fn write_permission(tx: &mut Tx, p: &Permission) -> Result<()> {
 }
 
 /// Sets (creates or replaces) one rule. The caller has validated it against the schema.
-pub(crate) async fn set_permission(db: &Database, p: &Permission) -> Result<()> {
+pub(crate) async fn set_permission(db: &Database, p: &Permission, actor: &Actor) -> Result<()> {
     if !role_exists(db, &p.role).await? {
         return Err(Error::NotFound(format!("no role named {:?}", p.role)));
     }
@@ -259,22 +312,34 @@ pub(crate) async fn set_permission(db: &Database, p: &Permission) -> Result<()> 
         return Err(Error::BadRequest("admin bypasses every rule; give rules to other roles".into()));
     }
     let mut tx = db.begin().await?;
+    let before = rule_in(&mut tx, &p.role, &p.table, p.operation).await?;
     write_permission(&mut tx, p).await?;
+    let action = if before.is_some() { "update" } else { "create" };
+    audit::record(&mut tx, actor, vec![permission_entry(action, p, before.as_ref(), Some(p))]).await?;
     tx.commit().await
 }
 
 /// Removes one rule.
-pub(crate) async fn delete_permission(db: &Database, role: &str, table: &str, op: Operation) -> Result<()> {
+pub(crate) async fn delete_permission(
+    db: &Database,
+    role: &str,
+    table: &str,
+    op: Operation,
+    actor: &Actor,
+) -> Result<()> {
     let delete = Query::delete()
         .from_table("rubbie_permissions")
         .and_where(Expr::col("role").eq(role))
         .and_where(Expr::col("table_name").eq(table))
         .and_where(Expr::col("operation").eq(op.as_str()))
         .to_owned();
-    match db.pooled().execute(&delete).await?.rows_affected {
-        0 => Err(Error::NotFound(format!("role {role} has no {} rule on {table}", op.as_str()))),
-        _ => Ok(()),
-    }
+    let mut tx = db.begin().await?;
+    let Some(before) = rule_in(&mut tx, role, table, op).await? else {
+        return Err(Error::NotFound(format!("role {role} has no {} rule on {table}", op.as_str())));
+    };
+    tx.execute(&delete).await?;
+    audit::record(&mut tx, actor, vec![permission_entry("delete", &before, Some(&before), None)]).await?;
+    tx.commit().await
 }
 
 /// The whole document.
@@ -285,13 +350,14 @@ pub(crate) async fn export(db: &Database) -> Result<PermissionsDocument> {
 
 /// Replaces every role and rule with the document's, in one transaction. Users keep their role
 /// names; a user whose role the document lacks is refused (nothing is changed).
-pub(crate) async fn import(db: &Database, doc: &PermissionsDocument) -> Result<()> {
+pub(crate) async fn import(db: &Database, doc: &PermissionsDocument, actor: &Actor) -> Result<()> {
     if doc.version != 1 {
         return Err(Error::BadRequest(format!("unsupported document version {}", doc.version)));
     }
     for role in &doc.roles {
         validate_role_name(&role.name)?;
     }
+    let previous = export(db).await?;
     let mut tx = db.begin().await?;
     tx.execute(&Query::delete().from_table("rubbie_permissions").to_owned()).await?;
     tx.execute(&Query::delete().from_table("rubbie_roles").to_owned()).await?;
@@ -328,5 +394,9 @@ pub(crate) async fn import(db: &Database, doc: &PermissionsDocument) -> Result<(
             fields: Default::default(),
         });
     }
+    let summary = format!("Imported {} role(s) and {} rule(s)", doc.roles.len(), doc.permissions.len());
+    let entry =
+        Entry::new(Category::Permission, "import", summary).object("permissions document").before(&previous).after(doc);
+    audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
 }

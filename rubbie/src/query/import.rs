@@ -4,14 +4,17 @@
 //! Rows go in as multi-row INSERTs, each batch under a savepoint; a batch the database refuses
 //! is rolled back to its savepoint and replayed row by row to find the rows at fault. Roles with
 //! an insert check are written row by row, since the check is verified on each written row.
+//! Every row written gets its audit entry (the stored row where the database returns it).
 
 use sea_query::{Expr, Query};
 use serde_json::Value as Json;
 
-use super::rows::{insert_in, name_foreign_keys, writable_values};
-use crate::db::Database;
+use super::rows::returning_row;
+use super::write::{insert_in, name_foreign_keys, writable_values};
+use crate::audit::{self, Actor, Entry};
 use crate::db::exec::{Executor, Tx};
 use crate::db::schema::{Schema, Table};
+use crate::db::{Backend, Database};
 use crate::error::{Error, Result, RowProblem};
 use crate::permissions::{Access, Operation, TableAccess};
 
@@ -80,6 +83,7 @@ pub(crate) async fn import(
     table: &Table,
     records: impl Iterator<Item = std::result::Result<Record, RowProblem>>,
     access: &Access,
+    actor: &Actor,
     dry_run: bool,
 ) -> Result<Outcome> {
     let rule = access.to(table, Operation::Insert)?;
@@ -104,19 +108,19 @@ pub(crate) async fn import(
             // The same for every row: the role may not write this column at all.
             Err(err @ Error::Forbidden(_)) => return Err(err),
             Err(err) => problems.extend(problems_of(err, &record, table)),
-            Ok(_) if row_by_row => one_row(&mut tx, schema, table, access, &rule, record, &mut problems).await?,
+            Ok(_) if row_by_row => one_row(&mut tx, schema, table, access, &rule, actor, record, &mut problems).await?,
             Ok(values) => {
                 let full = batch.len() >= BATCH_ROWS
                     || batch.iter().map(|(_, v)| v.len()).sum::<usize>() + values.len() > BATCH_VALUES
                     || batch.last().is_some_and(|(_, last)| !same_columns(last, &values));
                 if full {
-                    flush(&mut tx, table, std::mem::take(&mut batch), &mut problems).await?;
+                    flush(&mut tx, table, std::mem::take(&mut batch), &mut problems, actor).await?;
                 }
                 batch.push((record, values));
             }
         }
     }
-    flush(&mut tx, table, batch, &mut problems).await?;
+    flush(&mut tx, table, batch, &mut problems, actor).await?;
     if !problems.is_empty() {
         problems.truncate(MAX_PROBLEMS);
         let shown = if problems.len() == MAX_PROBLEMS { "the first " } else { "" };
@@ -150,56 +154,111 @@ macro_rules! under_savepoint {
 }
 
 /// Writes rows with the same columns as one INSERT; on failure, row by row to find the culprits.
+/// The rows written are recorded in the audit log.
 async fn flush(
     tx: &mut Tx,
     table: &Table,
     batch: Vec<(Record, Vec<(String, Expr)>)>,
     problems: &mut Vec<RowProblem>,
+    actor: &Actor,
 ) -> Result<()> {
     let Some((_, first)) = batch.first() else { return Ok(()) };
     let columns: Vec<String> = first.iter().map(|(c, _)| c.clone()).collect();
-    let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
-    if columns.is_empty() {
-        // Rows of defaults only: one statement each, since DEFAULT VALUES takes one row.
-        for (record, _) in &batch {
+    let mut entries = Vec::with_capacity(batch.len());
+    let insert_of = |rows: &[&(Record, Vec<(String, Expr)>)]| -> Result<sea_query::InsertStatement> {
+        let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
+        if columns.is_empty() {
             insert.or_default_values();
-            if let Err(err) = under_savepoint!(tx, tx.execute(&insert).await) {
-                problems.extend(problems_of(err, record, table));
+        } else {
+            insert.columns(columns.clone());
+            for (_, values) in rows {
+                insert.values(values.iter().map(|(_, e)| e.clone())).map_err(Error::internal)?;
             }
         }
-        return Ok(());
+        Ok(insert)
+    };
+    // Rows of defaults only go one statement each, since DEFAULT VALUES takes one row.
+    let all: Vec<&(Record, Vec<(String, Expr)>)> = batch.iter().collect();
+    if !columns.is_empty() {
+        let insert = insert_of(&all)?;
+        if let Ok(mut written) = under_savepoint!(tx, written(tx, table, &insert, &all).await) {
+            entries.append(&mut written);
+            return audit::record(tx, actor, entries).await;
+        }
     }
-    insert.columns(columns.clone());
-    for (_, values) in &batch {
-        insert.values(values.iter().map(|(_, e)| e.clone())).map_err(Error::internal)?;
-    }
-    if under_savepoint!(tx, tx.execute(&insert).await).is_ok() {
-        return Ok(());
-    }
-    for (record, values) in batch {
-        let mut single = Query::insert().into_table(table.name.clone()).columns(columns.clone()).to_owned();
-        single.values(values.into_iter().map(|(_, e)| e)).map_err(Error::internal)?;
-        if let Err(err) = under_savepoint!(tx, tx.execute(&single).await) {
-            problems.extend(problems_of(err, &record, table));
-            if problems.len() >= MAX_PROBLEMS {
-                break;
+    for row in all {
+        let insert = insert_of(&[row])?;
+        match under_savepoint!(tx, written(tx, table, &insert, &[row]).await) {
+            Ok(mut written) => entries.append(&mut written),
+            Err(err) => {
+                problems.extend(problems_of(err, &row.0, table));
+                if problems.len() >= MAX_PROBLEMS {
+                    break;
+                }
             }
         }
     }
-    Ok(())
+    audit::record(tx, actor, entries).await
+}
+
+/// Runs `insert` of `rows` and returns their audit entries: the stored rows where the database
+/// returns them (PostgreSQL, SQLite); on MySQL the values written, with the generated key.
+async fn written(
+    tx: &mut Tx,
+    table: &Table,
+    insert: &sea_query::InsertStatement,
+    rows: &[&(Record, Vec<(String, Expr)>)],
+) -> Result<Vec<Entry>> {
+    let backend = tx.backend();
+    if backend != Backend::Mysql {
+        let mut insert = insert.clone();
+        insert.returning(returning_row(backend, table));
+        let stored = tx.fetch_texts(&insert).await?;
+        let columns: Vec<&crate::db::schema::Column> = table.columns.iter().collect();
+        return stored
+            .into_iter()
+            .map(|row| {
+                audit::images::row_entry("insert", table, None, Some(&super::rows::finish_row(backend, &columns, row)?))
+            })
+            .collect();
+    }
+    let done = tx.execute(insert).await?;
+    let auto = match table.primary_key.as_slice() {
+        [only] if table.column(only).is_some_and(|c| c.auto_increment) => Some(only.clone()),
+        _ => None,
+    };
+    Ok(rows
+        .iter()
+        .enumerate()
+        .map(|(i, (record, _))| {
+            let mut image = match &record.values {
+                Json::Object(map) => map.clone(),
+                _ => Default::default(),
+            };
+            // A multi-row INSERT's generated ids are consecutive from the first one.
+            if let (Some(pk), Some(first)) = (&auto, done.last_insert_id)
+                && image.get(pk).is_none_or(Json::is_null)
+            {
+                image.insert(pk.clone(), Json::from(first + i as i64));
+            }
+            audit::images::row_entry_of("insert", table, None, Some(audit::images::of_map(table, image)))
+        })
+        .collect())
 }
 
 /// One row through the ordinary insert (the rule's check verified on it).
+#[allow(clippy::too_many_arguments)]
 async fn one_row(
     tx: &mut Tx,
     schema: &Schema,
     table: &Table,
     access: &Access,
     rule: &TableAccess,
+    actor: &Actor,
     record: Record,
     problems: &mut Vec<RowProblem>,
 ) -> Result<()> {
-    if let Err(err) = under_savepoint!(tx, insert_in(tx, schema, table, &record.values, access, rule).await) {
+    if let Err(err) = under_savepoint!(tx, insert_in(tx, schema, table, &record.values, access, rule, actor).await) {
         problems.extend(problems_of(err, &record, table));
     }
     Ok(())

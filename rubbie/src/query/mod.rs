@@ -1,5 +1,5 @@
 //! The query layer: the where language, sorting, primary keys from URLs, and every read and
-//! write of the host's rows (one place, so permissions and audit can hook in later).
+//! write of the host's rows (one place, where permissions are checked and audit entries written).
 
 pub(crate) mod filter;
 pub(crate) mod import;
@@ -9,3 +9,4 @@ pub(crate) mod order;
 pub(crate) mod pk;
 pub(crate) mod probe;
 pub(crate) mod rows;
+pub(crate) mod write;

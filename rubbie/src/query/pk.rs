@@ -30,7 +30,6 @@ pub(crate) fn parse(table: &Table, segment: &str) -> Result<Vec<(String, Json)>>
 }
 
 /// The URL segment for a row's key (the inverse of [`parse`]).
-#[cfg(test)]
 pub(crate) fn encode(values: &[&str]) -> String {
     values.iter().map(|v| v.replace('~', "~7E").replace(',', "~2C")).collect::<Vec<_>>().join(",")
 }

@@ -1,0 +1,163 @@
+//! Writing entries inside the caller's transaction: the category's chain row is locked (so
+//! entries of one category are appended one writer at a time, in id order), the entries are
+//! hashed onto the chain and inserted in batches, and the chain's head moves on. If any of it
+//! fails, the caller's transaction fails with it, and the change never happens.
+
+use sea_query::{Expr, ExprTrait, LockType, OnConflict, Query};
+use sha2::{Digest, Sha256};
+
+use super::chain::{GENESIS, Sealed};
+use super::{Actor, Category, Entry, changed_keys};
+use crate::db::Backend;
+use crate::db::exec::{Executor, Tx};
+use crate::error::{Error, Result};
+
+/// Entries per INSERT: 24 values each stays under every backend's bind-parameter limit.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Longest `summary` and `object` stored (the columns' sizes); longer text is cut.
+const MAX_SUMMARY: usize = 400;
+
+/// Appends `entries`, written by `actor`, to the log inside `tx`.
+pub(crate) async fn record(tx: &mut Tx, actor: &Actor, entries: Vec<Entry>) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = now_ms();
+    // Chains are locked in one fixed order, so two writers never wait on each other in a circle.
+    for category in Category::ALL {
+        let mine: Vec<&Entry> = entries.iter().filter(|e| e.category == category).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut prev = lock_chain(tx, category).await?;
+        let mut rows = Vec::with_capacity(mine.len());
+        for entry in mine {
+            let sealed = sealed(actor, at, entry)?;
+            let hash = sealed.hash(&prev, actor.seal_key.as_deref());
+            let target = entry.row_key.as_ref().map(|k| target_hash(entry.table.as_deref().unwrap_or(""), k));
+            rows.push((sealed, std::mem::replace(&mut prev, hash.clone()), hash, target));
+        }
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            tx.execute(&insert(chunk)?).await?;
+        }
+        let head = Query::update()
+            .table("rubbie_audit_chains")
+            .value("last_hash", prev)
+            .and_where(Expr::col("category").eq(category.as_str()))
+            .to_owned();
+        tx.execute(&head).await?;
+    }
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// What `rubbie_audit.target_hash` holds for a row: one indexed value for "this row's history".
+pub(crate) fn target_hash(table: &str, row_key: &str) -> String {
+    let mut digest = Sha256::new();
+    digest.update(table.as_bytes());
+    digest.update([0]);
+    digest.update(row_key.as_bytes());
+    hex::encode(digest.finalize())
+}
+
+/// Locks `category`'s chain row (creating it on first use) and returns the hash to link to.
+async fn lock_chain(tx: &mut Tx, category: Category) -> Result<String> {
+    let backend = tx.backend();
+    let select = || {
+        let mut q = Query::select()
+            .column("last_hash")
+            .from("rubbie_audit_chains")
+            .and_where(Expr::col("category").eq(category.as_str()))
+            .to_owned();
+        // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
+        if backend != Backend::Sqlite {
+            q.lock(LockType::Update);
+        }
+        q
+    };
+    if let Some(hash) = tx.fetch_text(&select()).await? {
+        return Ok(hash);
+    }
+    let create = Query::insert()
+        .into_table("rubbie_audit_chains")
+        .columns(["category", "last_hash", "sealed_hash", "sealed_through"])
+        .values_panic([category.as_str().into(), GENESIS.into(), GENESIS.into(), 0i64.into()])
+        .on_conflict(OnConflict::column("category").do_nothing_on(["category"]).to_owned())
+        .to_owned();
+    tx.execute(&create).await?;
+    tx.fetch_text(&select()).await?.ok_or_else(|| Error::internal("audit chain row missing"))
+}
+
+fn sealed(actor: &Actor, at: i64, entry: &Entry) -> Result<Sealed> {
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+    let changed = changed_keys(entry.before.as_ref(), entry.after.as_ref());
+    let changed =
+        if changed.is_empty() { None } else { Some(serde_json::to_string(&changed).map_err(Error::internal)?) };
+    Ok(Sealed {
+        at,
+        category: entry.category.as_str().to_owned(),
+        action: entry.action.to_owned(),
+        user_id: actor.user_id,
+        username: actor.username.clone(),
+        role: actor.role.clone(),
+        via: actor.via.to_owned(),
+        token_id: actor.token_id,
+        view_as: actor.view_as.clone(),
+        ip: actor.ip.clone(),
+        user_agent: actor.user_agent.clone(),
+        request_id: actor.request_id.clone(),
+        table_name: entry.table.clone(),
+        row_key: entry.row_key.clone(),
+        object: entry.object.as_ref().map(|o| cut(o, MAX_SUMMARY)),
+        before_json: text(&entry.before),
+        after_json: text(&entry.after),
+        changed,
+        summary: cut(&entry.summary, MAX_SUMMARY),
+        detail: text(&entry.detail),
+        reverts_id: entry.reverts_id.or(actor.reverting),
+    })
+}
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+fn insert(rows: &[(Sealed, String, String, Option<String>)]) -> Result<sea_query::InsertStatement> {
+    let mut insert = Query::insert().into_table("rubbie_audit").to_owned();
+    insert.columns(Sealed::COLUMNS.into_iter().chain(["prev_hash", "hash", "target_hash"]));
+    for (s, prev, hash, target) in rows {
+        let values: Vec<Expr> = vec![
+            s.at.into(),
+            s.category.clone().into(),
+            s.action.clone().into(),
+            s.user_id.into(),
+            s.username.clone().into(),
+            s.role.clone().into(),
+            s.via.clone().into(),
+            s.token_id.into(),
+            s.view_as.clone().into(),
+            s.ip.clone().into(),
+            s.user_agent.clone().into(),
+            s.request_id.clone().into(),
+            s.table_name.clone().into(),
+            s.row_key.clone().into(),
+            s.object.clone().into(),
+            s.before_json.clone().into(),
+            s.after_json.clone().into(),
+            s.changed.clone().into(),
+            s.summary.clone().into(),
+            s.detail.clone().into(),
+            s.reverts_id.into(),
+            prev.clone().into(),
+            hash.clone().into(),
+            target.clone().into(),
+        ];
+        insert.values(values).map_err(Error::internal)?;
+    }
+    Ok(insert)
+}
