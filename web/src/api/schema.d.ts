@@ -38,6 +38,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists audit entries, newest first. Admins see every entry; other roles see the row entries
+         *     of rows they may select, without the columns they may not read.
+         */
+        get: operations["list_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Streams the matching entries (as the list would show them) as CSV or NDJSON, newest first. */
+        get: operations["export_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checks every category's hash chain (admins only) and reports the first broken link. */
+        get: operations["verify_chain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit entry. */
+        get: operations["get_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverts an entry when it is safe: a row update, insert or delete, a permission rule or
+         *     import, a flag, a tracking decision. 409 when the target changed since (an admin may force
+         *     it); the revert is itself an entry.
+         */
+        post: operations["revert_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -224,6 +316,23 @@ export interface paths {
         };
         /** Liveness and database reachability. */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The home page's overview, in a handful of cheap queries however many tables there are. */
+        get: operations["overview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -431,7 +540,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deletes or updates many rows in one transaction (all or nothing). */
+        /**
+         * Deletes or updates many rows in one transaction (all or nothing), each with its audit entry;
+         *     at most 10,000 rows by default (`Config::audit_bulk_limit`).
+         */
         post: operations["bulk_rows"];
         delete?: never;
         options?: never;
@@ -466,8 +578,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Imports a file into the table in one transaction: every row or none. Problems come back as a
-         *     422 whose `problems` name the row, the file line and the column.
+         * Imports a file into the table in one transaction: every row or none, each with its audit
+         *     entry. Problems come back as a 422 whose `problems` name the row, the file line and the column.
          */
         post: operations["import_rows"];
         delete?: never;
@@ -669,6 +781,75 @@ export interface components {
             /** @description The name the user gave it. */
             name: string;
         };
+        /** @description One audit entry. */
+        AuditEntry: {
+            /** @description `insert`, `update`, `delete`, `create`, `track`, `login`... */
+            action: string;
+            /** @description State after (null for a deletion). */
+            after?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description When, Unix milliseconds (UTC).
+             */
+            at: number;
+            /** @description State before (null for a creation); withheld columns show as `••••••`. */
+            before?: Record<string, never> | null;
+            /** @description What the entry is about. */
+            category: components["schemas"]["Category"];
+            /** @description Top-level keys that changed. */
+            changed: string[];
+            /** @description What else the action needs to be understood. */
+            detail?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description Entry id (increasing).
+             */
+            id: number;
+            /** @description Client address (when the host serves with connect info). */
+            ip?: string | null;
+            /** @description The object changed when it is not a row (`viewer/orders/select`, a flag's name...). */
+            object?: string | null;
+            /** @description Groups the entries of one request. */
+            request_id?: string | null;
+            /**
+             * Format: int64
+             * @description The entry this one reverted.
+             */
+            reverts_id?: number | null;
+            /** @description The role the user had. */
+            role?: string | null;
+            /** @description The row's key as in row URLs (row entries). */
+            row_key?: string | null;
+            /** @description One line for people. */
+            summary: string;
+            /** @description The table concerned, if any. */
+            table?: string | null;
+            /**
+             * Format: int64
+             * @description The API token used, when `via` is `token`.
+             */
+            token_id?: number | null;
+            /** @description Who: the user name (for a failed sign-in, null; the name tried is the `object`). */
+            user?: string | null;
+            /** @description Client user agent. */
+            user_agent?: string | null;
+            /**
+             * Format: int64
+             * @description The user's id.
+             */
+            user_id?: number | null;
+            /** @description `session`, `token`, `anonymous` or `system`. */
+            via: string;
+            /** @description The role an admin was viewing as. */
+            view_as?: string | null;
+        };
+        /** @description A page of entries. */
+        AuditPage: {
+            /** @description Newest first. */
+            entries: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for older entries; null at the end. */
+            next_cursor?: string | null;
+        };
         /**
          * @description Which SQL engine a [`Database`] talks to.
          * @enum {string}
@@ -713,6 +894,11 @@ export interface components {
              */
             affected: number;
         };
+        /**
+         * @description What an entry is about. Each category has its own hash chain and its own retention.
+         * @enum {string}
+         */
+        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "audit";
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
@@ -778,6 +964,19 @@ export interface components {
             role: string;
             /** @description Login name. */
             username: string;
+        };
+        /** @description Changes on one day. */
+        DayCount: {
+            /**
+             * Format: int64
+             * @description Audit entries that day.
+             */
+            count: number;
+            /**
+             * Format: int64
+             * @description The day's start, Unix milliseconds (UTC midnight).
+             */
+            day: number;
         };
         /** @description The JSON error body: `{"error": {"code", "message", "fields"?}}`. */
         ErrorBody: {
@@ -951,6 +1150,36 @@ export interface components {
          * @enum {string}
          */
         Operation: "select" | "insert" | "update" | "delete";
+        /** @description The system at a glance. */
+        Overview: {
+            /** @description Changes per day over the last 14 days, days without changes left out. */
+            activity: components["schemas"]["DayCount"][];
+            people?: components["schemas"]["PeopleSummary"] | null;
+            /** @description The latest changes the user may see, newest first. */
+            recent: components["schemas"]["AuditEntry"][];
+            /** @description The tables the user may see, by name, with row estimates for admins. */
+            tables: components["schemas"]["TableSummary"][];
+            /** @description Tables an admin has not tracked yet. */
+            untracked: number;
+        };
+        /** @description Users and roles, for admins. */
+        PeopleSummary: {
+            /**
+             * Format: int64
+             * @description Of which active.
+             */
+            active_users: number;
+            /**
+             * Format: int64
+             * @description Roles, admin included.
+             */
+            roles: number;
+            /**
+             * Format: int64
+             * @description Users.
+             */
+            users: number;
+        };
         /** @description One cell of the permission matrix. */
         Permission: {
             /** @description Operation. */
@@ -1028,6 +1257,35 @@ export interface components {
         RequestList: {
             /** @description The requests. */
             requests: components["schemas"]["StoredRequest"][];
+        };
+        /** @description What a revert does (or, in a dry run, would do). */
+        RevertPlan: {
+            /** @description The change made: `update`, `insert` or `delete` of a row, or `restore` of an object. */
+            action: string;
+            /** @description Where the target differs from `expected` now (a dry run reports them; a revert refuses). */
+            conflicts: string[];
+            /** @description Nothing was changed. */
+            dry_run: boolean;
+            /**
+             * Format: int64
+             * @description The entry reverted.
+             */
+            entry_id: number;
+            /** @description What the target must still be for the revert to be safe. */
+            expected?: Record<string, never> | null;
+            /** @description The row's key, for rows. */
+            row_key?: string | null;
+            /** @description The table concerned. */
+            table?: string | null;
+            /** @description The values written (the row or object restored). */
+            values?: Record<string, never> | null;
+        };
+        /** @description How to revert. */
+        RevertRequest: {
+            /** @description Only say what would happen (and whether it is safe); change nothing. */
+            dry_run?: boolean;
+            /** @description Admins only: revert even though the target changed since. */
+            force?: boolean;
         };
         /** @description A role. */
         Role: {
@@ -1401,6 +1659,24 @@ export interface components {
             /** @description Users by id. */
             users: components["schemas"]["User"][];
         };
+        /** @description What a chain check found. */
+        Verification: {
+            category?: components["schemas"]["Category"] | null;
+            /**
+             * Format: int64
+             * @description Entries checked.
+             */
+            checked: number;
+            /**
+             * Format: int64
+             * @description The first entry whose hash or link is wrong, if any.
+             */
+            first_bad_id?: number | null;
+            /** @description Every chain checked is intact. */
+            ok: boolean;
+            /** @description What is wrong, for people. */
+            problem?: string | null;
+        };
         /**
          * @description A view to save, or (in a PATCH) the parts to change: absent fields keep their value; an
          *     empty `where`/`search`/`order_by`/`columns` clears that part.
@@ -1472,6 +1748,325 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShopStatus"];
+                };
+            };
+        };
+    };
+    list_entries: {
+        parameters: {
+            query?: {
+                /** @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session` or `audit`. */
+                category?: string;
+                /** @description User name of who made the change. */
+                user?: string;
+                /** @description Table name. */
+                table?: string;
+                /** @description A row's key as in row URLs (with `table`: that row's history). */
+                row_key?: string;
+                /** @description `insert`, `update`, `delete`, `create`, `track`, `login`, `login_failed`... */
+                action?: string;
+                /** @description Entries of one request. */
+                request_id?: string;
+                /** @description From this time on, Unix milliseconds (inclusive). */
+                from?: number;
+                /** @description Before this time, Unix milliseconds. */
+                to?: number;
+                /** @description Text in the summary or object (case-insensitive), at most 200 characters. */
+                text?: string;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_entries: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `ndjson`. */
+                format?: string;
+                /** @description `row`, `tracking`, `permission`, ... (as in the list). */
+                category?: string;
+                /** @description User name. */
+                user?: string;
+                /** @description Table name. */
+                table?: string;
+                /** @description Row key. */
+                row_key?: string;
+                /** @description Action. */
+                action?: string;
+                /** @description From, Unix milliseconds. */
+                from?: number;
+                /** @description Before, Unix milliseconds. */
+                to?: number;
+                /** @description Text in the summary or object. */
+                text?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the entries, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_chain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntry"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revert_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertPlan"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2448,6 +3043,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
