@@ -2,7 +2,8 @@
 //!
 //! Environment: `BIND_ADDR` (default `127.0.0.1:8000`), `DATABASE_URL` (default a SQLite file
 //! `rubbie_demo.db` in the working directory), `DATABASE_ACQUIRE_TIMEOUT_MS` (default 3000),
-//! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`.
+//! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`, `RUBBIE_AUDIT_KEY` (seals the audit log's
+//! hash chain with HMAC; default plain SHA-256).
 //! `test_project openapi` prints the merged OpenAPI document and exits.
 
 mod api;
@@ -61,12 +62,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .setting("DATABASE_URL", Some(&url))
         .setting("RUBBIE_ADMIN_USERNAME", std::env::var("RUBBIE_ADMIN_USERNAME").ok())
         .secret_setting("RUBBIE_ADMIN_PASSWORD", std::env::var("RUBBIE_ADMIN_PASSWORD").ok());
+    let audit_key = std::env::var("RUBBIE_AUDIT_KEY").ok().filter(|k| !k.is_empty());
+    let config = match &audit_key {
+        Some(key) => config.audit_key(key).secret_setting("RUBBIE_AUDIT_KEY", Some(key)),
+        None => config,
+    };
     let shop = api::Shop { db, flags: config.flags() };
     let app = api::router(shop).nest_service("/admin", rubbie::router(config));
     let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
     println!("rubbie admin ready: http://{addr}/admin/");
-    axum::serve(listener, app)
+    // With connect info, the audit log records each change's client address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             tokio::signal::ctrl_c().await.ok();
         })

@@ -95,7 +95,17 @@ pub(crate) fn row_entry_of(
         "delete" => "Deleted",
         other => other,
     };
-    let summary = format!("{verb} {}", label(table, &shown, key.as_deref().unwrap_or("(no key)")));
+    let mut summary = format!("{verb} {}", label(table, &shown, key.as_deref().unwrap_or("(no key)")));
+    if action == "update" {
+        let (b, a) = (before.clone().map(Json::Object), after.clone().map(Json::Object));
+        let changed = super::changed_keys(b.as_ref(), a.as_ref());
+        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+        summary = match changed.len() {
+            0 => format!("{summary} (no change)"),
+            n if n > 5 => format!("{summary}: {} and {} more", shown.join(", "), n - 5),
+            _ => format!("{summary}: {}", shown.join(", ")),
+        };
+    }
     let mut entry = super::Entry::new(super::Category::Row, action, summary).table(table.name.clone());
     entry.row_key = key;
     entry.before = before.map(Json::Object);

@@ -214,8 +214,16 @@ fn query_of(backend: Backend, f: &Filter) -> SelectStatement {
     if let Some(text) = f.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", like_literal(&text.to_lowercase()));
         let like = |c: &str| {
-            let escape = if backend == Backend::Mysql { "'\\\\'" } else { "'\\'" };
-            Expr::cust_with_values(format!("LOWER({}) LIKE $1 ESCAPE {escape}", quote(backend, c)), [pattern.clone()])
+            // sea-query's placeholder: `$1` on PostgreSQL, `?` elsewhere; MySQL reads `\` in literals.
+            let (slot, escape) = match backend {
+                Backend::Postgres => ("$1", "'\\'"),
+                Backend::Mysql => ("?", "'\\\\'"),
+                Backend::Sqlite => ("?", "'\\'"),
+            };
+            Expr::cust_with_values(
+                format!("LOWER({}) LIKE {slot} ESCAPE {escape}", quote(backend, c)),
+                [pattern.clone()],
+            )
         };
         q.cond_where(Cond::any().add(like("summary")).add(like("object")));
     }

@@ -75,6 +75,17 @@ pub(crate) async fn visible(
                     }
                 }
                 e.changed.retain(|k| rule.allows(k));
+                // The summary names a row by its display column: not if the role cannot read it.
+                let display =
+                    e.table.as_deref().and_then(|t| schema.table(t)).and_then(|t| t.display_column.as_deref());
+                if display.is_some_and(|c| !rule.allows(c)) {
+                    e.summary = format!(
+                        "{} {} {}",
+                        e.action,
+                        e.table.as_deref().unwrap_or_default(),
+                        e.row_key.as_deref().unwrap_or_default()
+                    );
+                }
             }
             e
         })

@@ -66,3 +66,15 @@ export type ImportResult = SuccessResponseJSON<paths['/api/v1/tables/{table}/imp
 export type ImportProblem = NonNullable<ErrorBody['error']['problems']>[number]
 export type SavedView = SuccessResponseJSON<paths['/api/v1/tables/{table}/views/{id}']['get']>
 export type ViewInput = NonNullable<paths['/api/v1/tables/{table}/views']['post']['requestBody']>['content']['application/json']
+
+export type AuditEntry = SuccessResponseJSON<paths['/api/v1/audit/{id}']['get']>
+export type AuditPage = SuccessResponseJSON<paths['/api/v1/audit']['get']>
+export type AuditQuery = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>
+export type AuditExportQuery = NonNullable<paths['/api/v1/audit/export']['get']['parameters']['query']>
+export type AuditCategory = AuditEntry['category']
+export type RevertPlan = SuccessResponseJSON<paths['/api/v1/audit/{id}/revert']['post']>
+export type RevertRequest = NonNullable<paths['/api/v1/audit/{id}/revert']['post']['requestBody']>['content']['application/json']
+export type ChainVerification = SuccessResponseJSON<paths['/api/v1/audit/verify']['get']>
+export type Overview = SuccessResponseJSON<paths['/api/v1/overview']['get']>
+export type DayCount = Overview['activity'][number]
+export type PeopleSummary = NonNullable<Overview['people']>
