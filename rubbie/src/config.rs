@@ -47,6 +47,8 @@ pub(crate) struct AuditConfig {
     pub prune_every: Duration,
     /// Rows one bulk change may touch (each gets its entry).
     pub bulk_limit: usize,
+    /// Tables whose row changes are not recorded.
+    pub unaudited: std::sync::Arc<std::collections::HashSet<String>>,
 }
 
 /// The host application's name and version, shown on the settings page.
@@ -88,6 +90,7 @@ impl Config {
                 max_entries: Default::default(),
                 prune_every: Duration::from_secs(3600),
                 bulk_limit: 10_000,
+                unaudited: Default::default(),
             },
             db,
         }
@@ -185,6 +188,15 @@ impl Config {
     /// memory meanwhile.
     pub fn audit_bulk_limit(mut self, rows: usize) -> Self {
         self.audit.bulk_limit = rows.max(1);
+        self
+    }
+
+    /// Leaves the row changes of `table` out of the audit log (for a table that pipelines
+    /// write in bulk, where the log would only repeat them, as Directus' per-collection
+    /// accountability does). Everything else about the table is still recorded: tracking,
+    /// permissions, saved views.
+    pub fn audit_exclude_table(mut self, table: impl Into<String>) -> Self {
+        std::sync::Arc::make_mut(&mut self.audit.unaudited).insert(table.into());
         self
     }
 

@@ -94,7 +94,14 @@ impl Api {
 
     /// POST with an optional JSON body; panics unless 2xx.
     pub async fn post(&self, path: &str, json: Option<&str>) {
-        let request = Request::post(path)
+        self.send("POST", path, json).await
+    }
+
+    /// Any method with an optional JSON body; panics unless 2xx.
+    pub async fn send(&self, method: &str, path: &str, json: Option<&str>) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
             .header("cookie", &self.cookie)
             .header("x-csrf-token", &self.csrf)
             .header("content-type", "application/json")

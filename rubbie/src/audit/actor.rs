@@ -28,6 +28,8 @@ pub(crate) struct Actor {
     pub seal_key: Option<std::sync::Arc<[u8]>>,
     /// Set while reverting: the entry every entry written reverts.
     pub reverting: Option<i64>,
+    /// Tables whose row changes are not recorded (`Config::audit_exclude_table`).
+    pub unaudited: std::sync::Arc<std::collections::HashSet<String>>,
 }
 
 const MAX_USER_AGENT: usize = 512;
@@ -79,13 +81,19 @@ impl Actor {
 
     /// rubbie itself (background work such as retention).
     pub(crate) fn system(state: &AppState) -> Actor {
-        Actor { via: "system", seal_key: state.config.audit.key.clone(), ..Actor::default() }
+        Actor { via: "system", ..Actor::default() }.sealing_with(state)
     }
 
     /// The same actor sealing entries with the host's key.
     pub(crate) fn sealing_with(mut self, state: &AppState) -> Actor {
         self.seal_key = state.config.audit.key.clone();
+        self.unaudited = state.config.audit.unaudited.clone();
         self
+    }
+
+    /// Whether this actor's changes to the rows of `table` are recorded.
+    pub(crate) fn audits_rows_of(&self, table: &str) -> bool {
+        !self.unaudited.contains(table)
     }
 
     /// The same actor with the user a sign-in found (for its own entry).

@@ -75,9 +75,11 @@ pub(crate) fn row_entry(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Result<super::Entry> {
-    let before = before.map(|row| of_text(table, row)).transpose()?;
-    let after = after.map(|row| of_text(table, row)).transpose()?;
-    Ok(row_entry_of(action, table, before, after))
+    let decode = |row: &str| serde_json::from_str::<Map<String, Json>>(row).map_err(Error::internal);
+    let (before, after) = (before.map(decode).transpose()?, after.map(decode).transpose()?);
+    // What changed is read before withholding: a changed secret shows as changed, not its value.
+    let changed = changed_of(&before, &after);
+    Ok(build(action, table, before.map(|m| of_map(table, m)), after.map(|m| of_map(table, m)), changed))
 }
 
 /// [`row_entry`] for images already decoded (and withheld).
@@ -86,6 +88,22 @@ pub(crate) fn row_entry_of(
     table: &Table,
     before: Option<Map<String, Json>>,
     after: Option<Map<String, Json>>,
+) -> super::Entry {
+    let changed = changed_of(&before, &after);
+    build(action, table, before, after, changed)
+}
+
+fn changed_of(before: &Option<Map<String, Json>>, after: &Option<Map<String, Json>>) -> Vec<String> {
+    let (b, a) = (before.clone().map(Json::Object), after.clone().map(Json::Object));
+    super::changed_keys(b.as_ref(), a.as_ref())
+}
+
+fn build(
+    action: &'static str,
+    table: &Table,
+    before: Option<Map<String, Json>>,
+    after: Option<Map<String, Json>>,
+    changed: Vec<String>,
 ) -> super::Entry {
     let shown = after.as_ref().or(before.as_ref()).cloned().unwrap_or_default();
     let key = (!table.primary_key.is_empty()).then(|| row_key(table, &shown));
@@ -97,18 +115,17 @@ pub(crate) fn row_entry_of(
     };
     let mut summary = format!("{verb} {}", label(table, &shown, key.as_deref().unwrap_or("(no key)")));
     if action == "update" {
-        let (b, a) = (before.clone().map(Json::Object), after.clone().map(Json::Object));
-        let changed = super::changed_keys(b.as_ref(), a.as_ref());
-        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+        let names: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
         summary = match changed.len() {
             0 => format!("{summary} (no change)"),
-            n if n > 5 => format!("{summary}: {} and {} more", shown.join(", "), n - 5),
-            _ => format!("{summary}: {}", shown.join(", ")),
+            n if n > 5 => format!("{summary}: {} and {} more", names.join(", "), n - 5),
+            _ => format!("{summary}: {}", names.join(", ")),
         };
     }
     let mut entry = super::Entry::new(super::Category::Row, action, summary).table(table.name.clone());
     entry.row_key = key;
     entry.before = before.map(Json::Object);
     entry.after = after.map(Json::Object);
+    entry.changed = Some(changed);
     entry
 }

@@ -106,6 +106,8 @@ pub(crate) struct Entry {
     pub detail: Option<Json>,
     /// The entry this change reverts.
     pub reverts_id: Option<i64>,
+    /// The keys that changed, when the images alone cannot tell (withheld values).
+    pub changed: Option<Vec<String>>,
 }
 
 impl Entry {
@@ -122,6 +124,7 @@ impl Entry {
             summary: summary.into(),
             detail: None,
             reverts_id: None,
+            changed: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! hashed onto the chain and inserted in batches, and the chain's head moves on. If any of it
 //! fails, the caller's transaction fails with it, and the change never happens.
 
-use sea_query::{Expr, ExprTrait, LockType, OnConflict, Query};
+use sea_query::{CommonTableExpression, Expr, ExprTrait, LockType, OnConflict, Query, WithClause};
 use sha2::{Digest, Sha256};
 
 use super::chain::{GENESIS, Sealed};
@@ -19,7 +19,8 @@ const ROWS_PER_INSERT: usize = 500;
 const MAX_SUMMARY: usize = 400;
 
 /// Appends `entries`, written by `actor`, to the log inside `tx`.
-pub(crate) async fn record(tx: &mut Tx, actor: &Actor, entries: Vec<Entry>) -> Result<()> {
+pub(crate) async fn record(tx: &mut Tx, actor: &Actor, mut entries: Vec<Entry>) -> Result<()> {
+    entries.retain(|e| e.category != Category::Row || e.table.as_deref().is_none_or(|t| actor.audits_rows_of(t)));
     if entries.is_empty() {
         return Ok(());
     }
@@ -38,15 +39,24 @@ pub(crate) async fn record(tx: &mut Tx, actor: &Actor, entries: Vec<Entry>) -> R
             let target = entry.row_key.as_ref().map(|k| target_hash(entry.table.as_deref().unwrap_or(""), k));
             rows.push((sealed, std::mem::replace(&mut prev, hash.clone()), hash, target));
         }
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            tx.execute(&insert(chunk)?).await?;
-        }
         let head = Query::update()
             .table("rubbie_audit_chains")
             .value("last_hash", prev)
             .and_where(Expr::col("category").eq(category.as_str()))
             .to_owned();
-        tx.execute(&head).await?;
+        let chunks: Vec<_> = rows.chunks(ROWS_PER_INSERT).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let mut insert = insert(chunk)?;
+            // PostgreSQL moves the head in the same statement as the last INSERT (one round trip less).
+            if i + 1 == chunks.len() && tx.backend() == Backend::Postgres {
+                let cte = CommonTableExpression::new().query(head.clone()).table_name("rubbie_head").to_owned();
+                insert.with_cte(WithClause::new().cte(cte).to_owned());
+            }
+            tx.execute(&insert).await?;
+        }
+        if tx.backend() != Backend::Postgres {
+            tx.execute(&head).await?;
+        }
     }
     Ok(())
 }
@@ -95,7 +105,7 @@ async fn lock_chain(tx: &mut Tx, category: Category) -> Result<String> {
 
 fn sealed(actor: &Actor, at: i64, entry: &Entry) -> Result<Sealed> {
     let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
-    let changed = changed_keys(entry.before.as_ref(), entry.after.as_ref());
+    let changed = entry.changed.clone().unwrap_or_else(|| changed_keys(entry.before.as_ref(), entry.after.as_ref()));
     let changed =
         if changed.is_empty() { None } else { Some(serde_json::to_string(&changed).map_err(Error::internal)?) };
     Ok(Sealed {

@@ -127,14 +127,15 @@ pub(crate) async fn visible_page(
         let full = page.len() as u64 == limit;
         let last = page.last().map(|e| e.id);
         shown.extend(visibility::visible(state.db(), &schema, access, page).await?);
-        filter.before_id = last;
+        if shown.len() as u64 >= limit {
+            shown.truncate(limit as usize);
+            let next = shown.last().map(|e| e.id);
+            return Ok((shown, next));
+        }
         if !full {
             return Ok((shown, None));
         }
-        if shown.len() as u64 >= limit {
-            shown.truncate(limit as usize);
-            return Ok((shown.clone(), shown.last().map(|e| e.id)));
-        }
+        filter.before_id = last;
     }
     Ok((shown, filter.before_id))
 }

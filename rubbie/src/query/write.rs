@@ -1,7 +1,7 @@
 //! Writing the host's rows: insert, update, delete and bulk changes, each in one transaction
 //! with its audit entries, within the role's rules (columns, presets, filter, check).
 
-use sea_query::{Condition, Expr, LockType, Query};
+use sea_query::{Condition, Expr, ExprTrait, LockType, Query};
 use serde_json::Value as Json;
 
 use super::rows::{
@@ -137,8 +137,8 @@ async fn locked_row(tx: &mut Tx, table: &Table, cond: Condition) -> Result<Optio
 pub(crate) type Expected = serde_json::Map<String, Json>;
 
 /// 409 naming the columns whose current values are not the expected ones.
-fn check_expected(table: &Table, row: &str, expected: Option<&Expected>) -> Result<()> {
-    let Some(expected) = expected else { return Ok(()) };
+fn check_expected(table: &Table, row: Option<&str>, expected: Option<&Expected>) -> Result<()> {
+    let (Some(expected), Some(row)) = (expected, row) else { return Ok(()) };
     let current = audit::images::of_text(table, row)?;
     let mut fields = FieldErrors::new();
     for (column, value) in expected {
@@ -255,8 +255,12 @@ pub(crate) async fn update(
     let mut tx = db.begin().await?;
     super::probe::check(&mut tx, table, &values).await?;
     let cond = row_condition(backend, schema, table, &key, &rule)?;
-    let before = locked_row(&mut tx, table, cond.clone()).await?.ok_or_else(|| not_found(table, segment))?;
-    check_expected(table, &before, expected)?;
+    // The before image, for the log (and for MySQL, which has no RETURNING, to know the row exists).
+    let before = match actor.audits_rows_of(&table.name) || expected.is_some() || backend == Backend::Mysql {
+        true => Some(locked_row(&mut tx, table, cond.clone()).await?.ok_or_else(|| not_found(table, segment))?),
+        false => None,
+    };
+    check_expected(table, before.as_deref(), expected)?;
     let mut update = Query::update().table(table.name.clone()).values(values).cond_where(cond).to_owned();
     let columns: Vec<&Column> = table.columns.iter().collect();
     // The key itself may change.
@@ -278,9 +282,10 @@ pub(crate) async fn update(
             .await?
             .ok_or_else(|| Error::internal("updated row not found"))?
     };
-    let entry = audit::images::row_entry("update", table, Some(&before), Some(&row))?;
+    let entry =
+        before.map(|before| audit::images::row_entry("update", table, Some(&before), Some(&row))).transpose()?;
     let answer = checked_answer(&mut tx, schema, table, access, &rule, &new_key, row).await?;
-    audit::record(&mut tx, actor, vec![entry]).await?;
+    audit::record(&mut tx, actor, entry.into_iter().collect()).await?;
     tx.commit().await?;
     Ok(answer)
 }
@@ -300,11 +305,18 @@ pub(crate) async fn delete(
     let key = super::pk::parse(table, segment)?;
     let cond = row_condition(backend, schema, table, &key, &rule)?;
     let mut tx = db.begin().await?;
-    let before = locked_row(&mut tx, table, cond.clone()).await?.ok_or_else(|| not_found(table, segment))?;
-    check_expected(table, &before, expected)?;
+    let before = match actor.audits_rows_of(&table.name) || expected.is_some() {
+        true => Some(locked_row(&mut tx, table, cond.clone()).await?.ok_or_else(|| not_found(table, segment))?),
+        false => None,
+    };
+    check_expected(table, before.as_deref(), expected)?;
     let delete = Query::delete().from_table(table.name.clone()).cond_where(cond).to_owned();
-    tx.execute(&delete).await.map_err(|e| e.with_columns(&table.column_names()))?;
-    audit::record(&mut tx, actor, vec![audit::images::row_entry("delete", table, Some(&before), None)?]).await?;
+    let done = tx.execute(&delete).await.map_err(|e| e.with_columns(&table.column_names()))?;
+    if done.rows_affected == 0 {
+        return Err(not_found(table, segment));
+    }
+    let entry = before.map(|before| audit::images::row_entry("delete", table, Some(&before), None)).transpose()?;
+    audit::record(&mut tx, actor, entry.into_iter().collect()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -392,8 +404,30 @@ pub(crate) async fn bulk(
     if let Some(values) = &values {
         super::probe::check(&mut tx, table, values).await?;
     }
-    // The before images, locked; one more than allowed tells that the selection is too big.
-    let columns: Vec<&Column> = table.columns.iter().collect();
+    let set_json = set.unwrap_or(&Json::Null);
+    let images = actor.audits_rows_of(&table.name);
+    if !images && rule.check.is_none() {
+        // Nothing to record and nothing to verify afterwards: one statement over the selection.
+        let count =
+            Query::select().expr(Expr::cust("COUNT(*)")).from(table.name.clone()).cond_where(target.clone()).to_owned();
+        let matching = tx.fetch_integers(&count).await?.first().copied().unwrap_or(0) as u64;
+        confirm(expected, matching)?;
+        let done = match values {
+            None => tx.execute(&Query::delete().from_table(table.name.clone()).cond_where(target).to_owned()).await,
+            Some(values) => {
+                tx.execute(&Query::update().table(table.name.clone()).values(values).cond_where(target).to_owned())
+                    .await
+            }
+        };
+        done.map_err(|e| name_foreign_keys(e, table, set_json))?;
+        tx.commit().await?;
+        return Ok(matching);
+    }
+    // The rows, locked (whole for the log, else their keys); one more than allowed tells that
+    // the selection is too big.
+    let all: Vec<&Column> = table.columns.iter().collect();
+    let keys_only: Vec<&Column> = table.primary_key.iter().filter_map(|c| table.column(c)).collect();
+    let columns = if images || keys_only.is_empty() { all.clone() } else { keys_only };
     let mut before_query = select_rows(backend, table, &columns).cond_where(target.clone()).to_owned();
     before_query.limit(max_rows as u64 + 1);
     if backend != Backend::Sqlite {
@@ -405,21 +439,10 @@ pub(crate) async fn bulk(
     }
     let before: Vec<String> = before.into_iter().map(|r| finish_row(backend, &columns, r)).collect::<Result<_>>()?;
     let matching = before.len() as u64;
-    if let Some(expected) = expected
-        && expected != matching
-    {
-        return Err(Error::Conflict {
-            message: format!("the selection changed: {matching} rows match now, {expected} were confirmed"),
-            fields: Default::default(),
-        });
-    }
+    confirm(expected, matching)?;
     if matching == 0 {
         return Ok(0);
     }
-    // From here on the rows are addressed by key (the change may move them out of the filter
-    // that found them); a table without a key is changed through the filter and its after
-    // images are not known.
-    let set_json = set.unwrap_or(&Json::Null);
     if table.primary_key.is_empty() {
         // No key to find the rows again: changed through the filter, and an update's after
         // image is the before image with the new values.
@@ -436,19 +459,20 @@ pub(crate) async fn bulk(
     // From here on the rows are addressed by key, a chunk at a time: the change may move them
     // out of the filter that found them, and statements stay under the bind-parameter limits.
     let keys: Vec<Vec<(String, Json)>> = before.iter().map(|r| key_of(table, r)).collect::<Result<_>>()?;
-    let mut entries = Vec::with_capacity(before.len());
+    let mut entries = Vec::with_capacity(if images { before.len() } else { 0 });
     for (chunk, rows) in keys.chunks(KEYS_PER_STATEMENT).zip(before.chunks(KEYS_PER_STATEMENT)) {
         let pinned = keys_condition(backend, table, chunk)?;
         let Some(values) = &values else {
             let delete = Query::delete().from_table(table.name.clone()).cond_where(pinned).to_owned();
             tx.execute(&delete).await.map_err(|e| e.with_columns(&table.column_names()))?;
-            for row in rows {
-                entries.push(audit::images::row_entry("delete", table, Some(row), None)?);
+            if images {
+                for row in rows {
+                    entries.push(audit::images::row_entry("delete", table, Some(row), None)?);
+                }
             }
             continue;
         };
-        let update = Query::update().table(table.name.clone()).values(values.clone()).cond_where(pinned).to_owned();
-        tx.execute(&update).await.map_err(|e| name_foreign_keys(e, table, set_json))?;
+        let mut update = Query::update().table(table.name.clone()).values(values.clone()).cond_where(pinned).to_owned();
         let new_keys: Vec<Vec<(String, Json)>> = chunk
             .iter()
             .map(|k| {
@@ -456,6 +480,14 @@ pub(crate) async fn bulk(
             })
             .collect();
         let after_cond = keys_condition(backend, table, &new_keys)?;
+        // The after images: returned by the UPDATE itself where the database can, else read back.
+        let returned = if images && backend != Backend::Mysql {
+            update.returning(returning_row(backend, table));
+            Some(tx.fetch_texts(&update).await.map_err(|e| name_foreign_keys(e, table, set_json))?)
+        } else {
+            tx.execute(&update).await.map_err(|e| name_foreign_keys(e, table, set_json))?;
+            None
+        };
         if let Some(check) = &rule.check {
             let check = super::filter::compile(backend, schema, table, check)?;
             let violations = Query::select()
@@ -468,10 +500,16 @@ pub(crate) async fn bulk(
                 return Err(check_failed(access, table));
             }
         }
-        let after_query = select_rows(backend, table, &columns).cond_where(after_cond).to_owned();
+        if !images {
+            continue;
+        }
+        let after_rows = match returned {
+            Some(rows) => rows,
+            None => tx.fetch_texts(&select_rows(backend, table, &all).cond_where(after_cond).to_owned()).await?,
+        };
         let mut after = std::collections::HashMap::new();
-        for row in tx.fetch_texts(&after_query).await? {
-            let row = finish_row(backend, &columns, row)?;
+        for row in after_rows {
+            let row = finish_row(backend, &all, row)?;
             after.insert(key_text(&key_of(table, &row)?), row);
         }
         for (row, key) in rows.iter().zip(&new_keys) {
@@ -484,11 +522,34 @@ pub(crate) async fn bulk(
     Ok(matching)
 }
 
+/// 409 when the selection no longer has the count the user confirmed.
+fn confirm(expected: Option<u64>, matching: u64) -> Result<()> {
+    match expected {
+        Some(expected) if expected != matching => Err(Error::Conflict {
+            message: format!("the selection changed: {matching} rows match now, {expected} were confirmed"),
+            fields: Default::default(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Rows a bulk statement addresses by key at most (bound values stay under every limit).
 const KEYS_PER_STATEMENT: usize = 1000;
 
-/// `key1 OR key2 OR ...` for rows given by key, as a balanced tree.
+/// The rows given by key: `pk IN (...)` for a one-column key (which the planner serves from
+/// the index at once), else `key1 OR key2 OR ...` as a balanced tree.
 fn keys_condition(backend: Backend, table: &Table, keys: &[Vec<(String, Json)>]) -> Result<Condition> {
+    if let [only] = table.primary_key.as_slice() {
+        let column = table.column(only).ok_or_else(|| Error::internal(format!("pk column {only} missing")))?;
+        let values = keys
+            .iter()
+            .map(|key| bind(backend, column, &key[0].1).map_err(|m| Error::BadRequest(format!("row key: {only}: {m}"))))
+            .collect::<Result<Vec<_>>>()?;
+        if values.is_empty() {
+            return Ok(Condition::all().add(Expr::cust("1 = 0")));
+        }
+        return Ok(Condition::all().add(Expr::col((table.name.clone(), only.clone())).is_in(values)));
+    }
     let conditions = keys.iter().map(|key| pk_condition(backend, table, key)).collect::<Result<Vec<_>>>()?;
     Ok(super::filter::group(true, conditions))
 }
