@@ -29,7 +29,10 @@ export default defineConfig({
   server: {
     // `npm run dev` against a local test_project: RUBBIE_DEV_API=http://127.0.0.1:3000/admin
     proxy: process.env.RUBBIE_DEV_API
-      ? { '/api': { target: process.env.RUBBIE_DEV_API, changeOrigin: true } }
+      ? {
+          // the session cookie is issued for the mount path (`Path=/admin`); the dev server is at `/`
+          '/api': { target: process.env.RUBBIE_DEV_API, changeOrigin: true, cookiePathRewrite: { '*': '/' } },
+        }
       : undefined,
   },
 })

@@ -8,6 +8,7 @@ import { useTablesStore } from './stores/tables'
 import { useViewAsStore } from './stores/viewAs'
 import './styles/main.css'
 import './styles/data-tools.css'
+import './styles/audit.css'
 import { applyTheme, loadTheme } from './lib/theme'
 
 applyTheme(loadTheme(), document.documentElement, null)

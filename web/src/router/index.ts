@@ -2,7 +2,7 @@ import { createRouter, createWebHistory, type Router, type RouterHistory } from 
 import { useAuthStore } from '@/stores/auth'
 import AppLayout from '@/layouts/AppLayout.vue'
 import LoginView from '@/views/LoginView.vue'
-import HomeView from '@/views/HomeView.vue'
+import HomeView from '@/views/home/HomeView.vue'
 import TableView from '@/views/tables/TableView.vue'
 import RowView from '@/views/tables/RowView.vue'
 import NotFoundView from '@/views/NotFoundView.vue'
@@ -34,6 +34,8 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           { path: 'tables/:table/rows/:pk', name: 'row', component: RowView, props: true },
           // The explorer (and CodeMirror behind it) is its own chunk.
           { path: 'explorer', name: 'explorer', component: () => import('@/views/explorer/ExplorerView.vue') },
+          // Every signed-in user: the changes they may see (admins: all of them).
+          { path: 'activity', name: 'activity', component: () => import('@/views/audit/ActivityView.vue') },
           // Every signed-in user: their profile and personal API tokens.
           { path: 'account', name: 'account', component: AccountView },
           { path: 'users', name: 'users', component: UsersView, meta: { admin: true } },

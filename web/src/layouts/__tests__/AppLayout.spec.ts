@@ -33,13 +33,15 @@ describe('AppLayout', () => {
     const { calls } = mockFetch({
       'GET /api/v1/auth/me': me('support'),
       'GET /api/v1/tables': { status: 200, body: { tables: [table('customers')] } },
+      'GET /api/v1/overview': { status: 200, body: { tables: [table('customers')], untracked: 0, recent: [], activity: [], people: null } },
     })
     const { w, router } = await open('support')
     expect(w.find('[data-testid="nav-explorer"]').exists()).toBe(true)
+    expect(w.find('[data-testid="nav-activity"]').exists()).toBe(true)
     for (const id of ['nav-users', 'nav-permissions', 'nav-settings', 'view-as-select']) {
       expect(w.find(`[data-testid="${id}"]`).exists()).toBe(false)
     }
-    expect(calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(['GET /api/v1/auth/me', 'GET /api/v1/tables'])
+    expect(calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(['GET /api/v1/auth/me', 'GET /api/v1/overview', 'GET /api/v1/tables'])
     // and the admin pages send them home
     await router.push('/users')
     expect(router.currentRoute.value.name).toBe('home')

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import FlagsSection from '../FlagsSection.vue'
 import { useFlagsStore } from '@/stores/flags'
 import { useAuthStore } from '@/stores/auth'
@@ -16,6 +17,18 @@ const flag = (name: string, enabled = false, description: string | null = null) 
   updated_by: 'admin',
 })
 
+/** The section in a router (its "recent changes" link to the Activity page). */
+function mountFlags() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: FlagsSection },
+      { path: '/activity', name: 'activity', component: { template: '<div />' } },
+    ],
+  })
+  return mount(FlagsSection, { global: { plugins: [router] } })
+}
+
 function routes(extra: Record<string, (c: Call) => { status: number; body?: unknown }> = {}) {
   return mockFetch({
     'GET /api/v1/flags': { status: 200, body: { flags: [flag('shop.maintenance'), flag('beta', true, 'Beta UI')] } },
@@ -23,6 +36,7 @@ function routes(extra: Record<string, (c: Call) => { status: number; body?: unkn
       status: 200,
       body: { ...flag('shop.maintenance'), ...(c.body as object) },
     }),
+    'GET /api/v1/audit': { status: 200, body: { entries: [], next_cursor: null } },
     ...extra,
   })
 }
@@ -61,7 +75,7 @@ describe('flags', () => {
 
   it('the list toggles a flag (PATCH) and edits a description', async () => {
     const { calls } = routes()
-    const w = mount(FlagsSection)
+    const w = mountFlags()
     await flushPromises()
     expect(w.find('[data-testid="flag-row-beta"]').text()).toContain('Beta UI')
     const toggle = w.find('[data-testid="flag-toggle-shop.maintenance"]')
@@ -69,6 +83,8 @@ describe('flags', () => {
     await toggle.setValue(true)
     await flushPromises()
     expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ enabled: true }])
+    // "who changed this" below the list asks again after the change
+    expect(calls.filter((c) => c.path === '/api/v1/audit').map((c) => c.search.get('category'))).toEqual(['flag', 'flag'])
     expect((w.find('[data-testid="flag-toggle-shop.maintenance"]').element as HTMLInputElement).checked).toBe(true)
 
     await w.find('[data-testid="flag-desc-shop.maintenance"]').trigger('click')
@@ -86,7 +102,7 @@ describe('flags', () => {
         body: { error: { code: 'validation', message: 'invalid', fields: { name: ['use a-z 0-9 . _ -'] } } },
       }),
     })
-    const w = mount(FlagsSection)
+    const w = mountFlags()
     await flushPromises()
     await w.find('[data-testid="flag-new"]').trigger('click')
     await w.find('[data-testid="flag-name"]').setValue('Bad Name')
@@ -100,7 +116,7 @@ describe('flags', () => {
       'POST /api/v1/flags': (c) => ({ status: 201, body: { ...flag('new.one'), ...(c.body as object) } }),
       'DELETE /api/v1/flags/beta': () => ({ status: 204 }),
     })
-    const w = mount(FlagsSection)
+    const w = mountFlags()
     await flushPromises()
     await w.find('[data-testid="flag-new"]').trigger('click')
     await w.find('[data-testid="flag-name"]').setValue('new.one')
