@@ -62,50 +62,59 @@ impl Sealed {
         "reverts_id",
     ];
 
-    /// The canonical text hashed: a JSON array of the fields in [`Sealed::COLUMNS`] order.
-    fn canonical(&self) -> String {
-        serde_json::json!([
-            self.at,
-            self.category,
-            self.action,
-            self.user_id,
-            self.username,
-            self.role,
-            self.via,
-            self.token_id,
-            self.view_as,
-            self.ip,
-            self.user_agent,
-            self.request_id,
-            self.table_name,
-            self.row_key,
-            self.object,
-            self.before_json,
-            self.after_json,
-            self.changed,
-            self.summary,
-            self.detail,
-            self.reverts_id,
-        ])
-        .to_string()
+    /// Feeds the fields, in [`Sealed::COLUMNS`] order, each as a presence byte, its length and
+    /// its bytes: unambiguous, and no re-encoding of the (large) images.
+    fn feed(&self, out: &mut impl FnMut(&[u8])) {
+        let mut text = |v: Option<&str>| match v {
+            None => out(&[0]),
+            Some(v) => {
+                out(&[1]);
+                out(&(v.len() as u64).to_be_bytes());
+                out(v.as_bytes());
+            }
+        };
+        let (at, user_id, token_id, reverts_id) = (
+            self.at.to_string(),
+            self.user_id.map(|v| v.to_string()),
+            self.token_id.map(|v| v.to_string()),
+            self.reverts_id.map(|v| v.to_string()),
+        );
+        text(Some(&at));
+        text(Some(&self.category));
+        text(Some(&self.action));
+        text(user_id.as_deref());
+        text(self.username.as_deref());
+        text(self.role.as_deref());
+        text(Some(&self.via));
+        text(token_id.as_deref());
+        text(self.view_as.as_deref());
+        text(self.ip.as_deref());
+        text(self.user_agent.as_deref());
+        text(self.request_id.as_deref());
+        text(self.table_name.as_deref());
+        text(self.row_key.as_deref());
+        text(self.object.as_deref());
+        text(self.before_json.as_deref());
+        text(self.after_json.as_deref());
+        text(self.changed.as_deref());
+        text(Some(&self.summary));
+        text(self.detail.as_deref());
+        text(reverts_id.as_deref());
     }
 
     /// This entry's hash when it follows `prev`.
     pub(crate) fn hash(&self, prev: &str, key: Option<&[u8]>) -> String {
-        let text = self.canonical();
         match key {
             Some(key) => {
                 let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
                 mac.update(prev.as_bytes());
-                mac.update(b"\n");
-                mac.update(text.as_bytes());
+                self.feed(&mut |bytes| mac.update(bytes));
                 hex::encode(mac.finalize().into_bytes())
             }
             None => {
                 let mut digest = Sha256::new();
                 digest.update(prev.as_bytes());
-                digest.update(b"\n");
-                digest.update(text.as_bytes());
+                self.feed(&mut |bytes| digest.update(bytes));
                 hex::encode(digest.finalize())
             }
         }

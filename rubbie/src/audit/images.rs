@@ -94,8 +94,7 @@ pub(crate) fn row_entry_of(
 }
 
 fn changed_of(before: &Option<Map<String, Json>>, after: &Option<Map<String, Json>>) -> Vec<String> {
-    let (b, a) = (before.clone().map(Json::Object), after.clone().map(Json::Object));
-    super::changed_keys(b.as_ref(), a.as_ref())
+    super::changed_in(before.as_ref(), after.as_ref())
 }
 
 fn build(

@@ -157,13 +157,21 @@ impl Entry {
 /// The top-level keys whose values differ between two images (both objects), in the order of
 /// `after` then `before`; for other shapes, nothing.
 pub(crate) fn changed_keys(before: Option<&Json>, after: Option<&Json>) -> Vec<String> {
+    match (before, after) {
+        (Some(Json::Object(b)), Some(Json::Object(a))) => changed_in(Some(b), Some(a)),
+        (None, Some(Json::Object(a))) => changed_in(None, Some(a)),
+        (Some(Json::Object(b)), None) => changed_in(Some(b), None),
+        _ => Vec::new(),
+    }
+}
+
+/// [`changed_keys`] of two objects (either may be missing: all keys of the other changed).
+pub(crate) fn changed_in(
+    before: Option<&serde_json::Map<String, Json>>,
+    after: Option<&serde_json::Map<String, Json>>,
+) -> Vec<String> {
     let empty = serde_json::Map::new();
-    let (b, a) = match (before, after) {
-        (Some(Json::Object(b)), Some(Json::Object(a))) => (b, a),
-        (None, Some(Json::Object(a))) => (&empty, a),
-        (Some(Json::Object(b)), None) => (b, &empty),
-        _ => return Vec::new(),
-    };
+    let (b, a) = (before.unwrap_or(&empty), after.unwrap_or(&empty));
     let mut keys: Vec<String> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
     keys.extend(b.keys().filter(|k| !a.contains_key(*k)).cloned());
     keys

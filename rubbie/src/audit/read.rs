@@ -48,17 +48,17 @@ pub struct AuditEntry {
     /// The object changed when it is not a row (`viewer/orders/select`, a flag's name...).
     pub object: Option<String>,
     /// State before (null for a creation); withheld columns show as `••••••`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub before: Option<Json>,
     /// State after (null for a deletion).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub after: Option<Json>,
     /// Top-level keys that changed.
     pub changed: Vec<String>,
     /// One line for people.
     pub summary: String,
     /// What else the action needs to be understood.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub detail: Option<Json>,
     /// The entry this one reverted.
     pub reverts_id: Option<i64>,
@@ -175,6 +175,8 @@ pub(crate) struct Filter {
     pub before_id: Option<i64>,
     /// Only these tables' row entries (what a non-admin may read).
     pub only_row_tables: Option<Vec<String>>,
+    /// Leave this category out (the home page leaves out sign-ins).
+    pub except: Option<Category>,
 }
 
 /// `%` and `_` taken literally in a LIKE pattern (`\` escapes).
@@ -230,6 +232,9 @@ fn query_of(backend: Backend, f: &Filter) -> SelectStatement {
     if let Some(id) = f.before_id {
         q.and_where(col("id").lt(id));
     }
+    if let Some(c) = f.except {
+        q.and_where(col("category").ne(c.as_str()));
+    }
     if let Some(tables) = &f.only_row_tables {
         q.and_where(col("category").eq(Category::Row.as_str()));
         q.and_where(col("table_name").is_in(tables.iter().map(String::as_str)));
@@ -262,13 +267,19 @@ pub(crate) async fn one(db: &Database, id: i64) -> Result<AuditEntry> {
 
 /// Entries per UTC day since `from` (Unix ms): `(day as Unix ms at midnight, count)`, oldest
 /// first, days without entries left out.
-pub(crate) async fn per_day(db: &Database, from: i64, only_row_tables: Option<&[String]>) -> Result<Vec<(i64, i64)>> {
+pub(crate) async fn per_day(
+    db: &Database,
+    from: i64,
+    only_row_tables: Option<&[String]>,
+    except: Category,
+) -> Result<Vec<(i64, i64)>> {
     const DAY: i64 = 86_400_000;
     let mut q = Query::select()
         .expr(Expr::cust(format!("{} AS day", day_expr(db.backend()))))
         .expr(Expr::cust("COUNT(*)"))
         .from(TABLE)
         .and_where(Expr::col("at").gte(from))
+        .and_where(Expr::col("category").ne(except.as_str()))
         .group_by_col("day")
         .order_by("day", Order::Asc)
         .to_owned();

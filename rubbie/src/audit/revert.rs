@@ -46,11 +46,15 @@ pub struct RevertPlan {
     /// The row's key, for rows.
     pub row_key: Option<String>,
     /// The values written (the row or object restored).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub values: Option<Json>,
     /// What the target must still be for the revert to be safe.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub expected: Option<Json>,
+    /// In a dry run of a row revert: the row's current values of the columns in `expected`
+    /// (null when the row does not exist).
+    #[schema(value_type = Option<HashMap<String, Value>>)]
+    pub current: Option<Json>,
     /// Where the target differs from `expected` now (a dry run reports them; a revert refuses).
     pub conflicts: Vec<String>,
 }
@@ -93,6 +97,7 @@ fn plan(entry: &AuditEntry, req: &RevertRequest, action: &str) -> RevertPlan {
         row_key: entry.row_key.clone(),
         values: None,
         expected: None,
+        current: None,
         conflicts: Vec::new(),
     }
 }
@@ -130,8 +135,16 @@ async fn row(
         other => return Err(Error::BadRequest(format!("row entries of action {other} cannot be reverted"))),
     };
     let mut plan = plan(entry, req, action);
-    plan.values = values.clone().map(Json::Object);
-    plan.expected = (!expected.is_empty()).then(|| Json::Object(expected.clone()));
+    // What the role may not read stays out of the plan (the write itself checks what it may write).
+    let readable = |map: &Map<String, Json>| -> Map<String, Json> {
+        match access.maybe(&table, Operation::Select) {
+            _ if matches!(access, Access::Admin) => map.clone(),
+            Some(rule) => map.iter().filter(|(c, _)| rule.allows(c)).map(|(c, v)| (c.clone(), v.clone())).collect(),
+            None => Map::new(),
+        }
+    };
+    plan.values = values.as_ref().map(|v| Json::Object(readable(v)));
+    plan.expected = (!expected.is_empty()).then(|| Json::Object(readable(&expected)));
     let guard = (!req.force && !expected.is_empty()).then_some(&expected);
     if req.dry_run {
         let current = match crate::query::rows::get(state.db(), &schema, &table, &key, access).await {
@@ -139,14 +152,19 @@ async fn row(
             Err(Error::NotFound(_)) => None,
             Err(other) => return Err(other),
         };
-        plan.conflicts = match (action, current) {
+        plan.conflicts = match (action, &current) {
             ("insert", Some(_)) => vec!["the row exists again".to_owned()],
             ("insert", None) => Vec::new(),
             (_, None) => vec!["the row no longer exists".to_owned()],
-            (_, Some(now)) => {
-                expected.iter().filter(|(c, v)| now.get(c.as_str()) != Some(v)).map(|(c, _)| c.clone()).collect()
-            }
+            (_, Some(now)) => readable(&expected)
+                .iter()
+                .filter(|(c, v)| now.get(c.as_str()) != Some(v))
+                .map(|(c, _)| c.clone())
+                .collect(),
         };
+        plan.current = current.map(|now| {
+            Json::Object(now.into_iter().filter(|(c, _)| expected.contains_key(c) || action == "insert").collect())
+        });
         return Ok(plan);
     }
     match action {

@@ -92,6 +92,7 @@ impl AuditParams {
             text: given(&self.text),
             before_id,
             only_row_tables: None,
+            except: None,
         })
     }
 
@@ -186,6 +187,8 @@ pub struct AuditExportParams {
     pub row_key: Option<String>,
     /// Action.
     pub action: Option<String>,
+    /// Entries of one request.
+    pub request_id: Option<String>,
     /// From, Unix milliseconds.
     pub from: Option<i64>,
     /// Before, Unix milliseconds.
@@ -259,6 +262,7 @@ pub(crate) async fn export_entries(
         table: p.table,
         row_key: p.row_key,
         action: p.action,
+        request_id: p.request_id,
         from: p.from,
         to: p.to,
         text: p.text,

@@ -11,7 +11,7 @@ use super::audit::visible_page;
 use super::extract::{Json, RequestAccess};
 use super::tables::{TableSummary, summary};
 use crate::audit::read::{self, AuditEntry, Filter};
-use crate::audit::visibility;
+use crate::audit::{Category, visibility};
 use crate::db::introspect;
 use crate::error::Result;
 use crate::permissions::Access;
@@ -53,9 +53,9 @@ pub struct Overview {
     pub tables: Vec<TableSummary>,
     /// Tables an admin has not tracked yet.
     pub untracked: usize,
-    /// The latest changes the user may see, newest first.
+    /// The latest changes the user may see (sign-ins left out), newest first.
     pub recent: Vec<AuditEntry>,
-    /// Changes per day over the last 14 days, days without changes left out.
+    /// Changes per UTC day over the last 14 days (sign-ins left out), days without changes left out.
     pub activity: Vec<DayCount>,
     /// Users and roles (admins only).
     pub people: Option<PeopleSummary>,
@@ -73,10 +73,12 @@ pub(crate) async fn overview(
     let admin = matches!(access, Access::Admin);
     let estimates = if admin { introspect::row_estimates(state.db(), None).await? } else { Default::default() };
     let tables = schema.tables.iter().filter_map(|t| access.shape(t)).map(|t| summary(t, &estimates)).collect();
-    let (recent, _) = visible_page(&state, &access, Filter::default(), RECENT).await?;
+    // Sign-ins would crowd out the changes: the Activity page has them.
+    let changes = Filter { except: Some(Category::Session), ..Filter::default() };
+    let (recent, _) = visible_page(&state, &access, changes, RECENT).await?;
     let since = crate::audit::record::now_ms() / 86_400_000 * 86_400_000 - (DAYS - 1) * 86_400_000;
     let readable = visibility::readable_tables(&schema, &access);
-    let activity = read::per_day(state.db(), since, readable.as_deref()).await?;
+    let activity = read::per_day(state.db(), since, readable.as_deref(), Category::Session).await?;
     let people = if admin {
         let users = crate::auth::users::list(state.db()).await?;
         let roles = crate::permissions::store::roles(state.db()).await?.len() as i64;

@@ -786,20 +786,24 @@ export interface components {
             /** @description `insert`, `update`, `delete`, `create`, `track`, `login`... */
             action: string;
             /** @description State after (null for a deletion). */
-            after?: Record<string, never> | null;
+            after?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: int64
              * @description When, Unix milliseconds (UTC).
              */
             at: number;
             /** @description State before (null for a creation); withheld columns show as `••••••`. */
-            before?: Record<string, never> | null;
+            before?: {
+                [key: string]: unknown;
+            } | null;
             /** @description What the entry is about. */
             category: components["schemas"]["Category"];
             /** @description Top-level keys that changed. */
             changed: string[];
             /** @description What else the action needs to be understood. */
-            detail?: Record<string, never> | null;
+            detail?: unknown;
             /**
              * Format: int64
              * @description Entry id (increasing).
@@ -1152,10 +1156,10 @@ export interface components {
         Operation: "select" | "insert" | "update" | "delete";
         /** @description The system at a glance. */
         Overview: {
-            /** @description Changes per day over the last 14 days, days without changes left out. */
+            /** @description Changes per UTC day over the last 14 days (sign-ins left out), days without changes left out. */
             activity: components["schemas"]["DayCount"][];
             people?: components["schemas"]["PeopleSummary"] | null;
-            /** @description The latest changes the user may see, newest first. */
+            /** @description The latest changes the user may see (sign-ins left out), newest first. */
             recent: components["schemas"]["AuditEntry"][];
             /** @description The tables the user may see, by name, with row estimates for admins. */
             tables: components["schemas"]["TableSummary"][];
@@ -1264,6 +1268,13 @@ export interface components {
             action: string;
             /** @description Where the target differs from `expected` now (a dry run reports them; a revert refuses). */
             conflicts: string[];
+            /**
+             * @description In a dry run of a row revert: the row's current values of the columns in `expected`
+             *     (null when the row does not exist).
+             */
+            current?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Nothing was changed. */
             dry_run: boolean;
             /**
@@ -1272,13 +1283,13 @@ export interface components {
              */
             entry_id: number;
             /** @description What the target must still be for the revert to be safe. */
-            expected?: Record<string, never> | null;
+            expected?: unknown;
             /** @description The row's key, for rows. */
             row_key?: string | null;
             /** @description The table concerned. */
             table?: string | null;
             /** @description The values written (the row or object restored). */
-            values?: Record<string, never> | null;
+            values?: unknown;
         };
         /** @description How to revert. */
         RevertRequest: {
@@ -1835,6 +1846,8 @@ export interface operations {
                 row_key?: string;
                 /** @description Action. */
                 action?: string;
+                /** @description Entries of one request. */
+                request_id?: string;
                 /** @description From, Unix milliseconds. */
                 from?: number;
                 /** @description Before, Unix milliseconds. */
