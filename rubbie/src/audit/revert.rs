@@ -118,6 +118,10 @@ async fn row(
     let (before, after) = (object(&entry.before), object(&entry.after));
     let writable = |c: &str| table.column(c).is_some_and(|c| !c.readonly);
     let usable = |(c, v): (&String, &Json)| (writable(c) && !is_marker(v)).then(|| (c.clone(), v.clone()));
+    // A deleted row comes back whole: read-only columns too, only generated ones are left out.
+    let restorable = |(c, v): (&String, &Json)| {
+        (table.column(c).is_some_and(|c| !c.generated) && !is_marker(v)).then(|| (c.clone(), v.clone()))
+    };
     let schema = state.schema();
     let (action, values, expected): (&str, Option<Map<String, Json>>, Map<String, Json>) = match entry.action.as_str() {
         "update" => {
@@ -131,7 +135,7 @@ async fn row(
             ("update", Some(values), expected)
         }
         "insert" => ("delete", None, after.iter().filter_map(usable).collect()),
-        "delete" => ("insert", Some(before.iter().filter_map(usable).collect()), Map::new()),
+        "delete" => ("insert", Some(before.iter().filter_map(restorable).collect()), Map::new()),
         other => return Err(Error::BadRequest(format!("row entries of action {other} cannot be reverted"))),
     };
     let mut plan = plan(entry, req, action);

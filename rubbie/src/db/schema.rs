@@ -73,8 +73,11 @@ pub struct Column {
     pub auto_increment: bool,
     /// Hidden from the grid by default.
     pub hidden: bool,
-    /// Not writable through rubbie.
+    /// Not writable through rubbie (generated, or marked `#[rubbie(readonly)]`); a revert that
+    /// brings a deleted row back restores it unless it is generated.
     pub readonly: bool,
+    /// Computed by the database (`GENERATED ALWAYS AS ...`): never written.
+    pub generated: bool,
     /// Allowed values of an enum column.
     pub enum_values: Option<Vec<String>>,
     /// Single-column foreign key target.
@@ -120,6 +123,7 @@ impl Column {
             auto_increment: false,
             hidden: false,
             readonly: false,
+            generated: false,
             enum_values: None,
             references: None,
         }

@@ -104,7 +104,7 @@ pub(crate) async fn import(
                 continue;
             }
         };
-        match writable_values(tx.backend(), table, &record.values, true, &rule) {
+        match writable_values(tx.backend(), table, &record.values, true, false, &rule) {
             // The same for every row: the role may not write this column at all.
             Err(err @ Error::Forbidden(_)) => return Err(err),
             Err(err) => problems.extend(problems_of(err, &record, table)),

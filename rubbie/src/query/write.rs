@@ -24,6 +24,7 @@ pub(crate) fn writable_values(
     table: &Table,
     body: &Json,
     inserting: bool,
+    restoring: bool,
     rule: &TableAccess,
 ) -> Result<Vec<(String, Expr)>> {
     let Json::Object(map) = body else {
@@ -42,7 +43,7 @@ pub(crate) fn writable_values(
     for (name, value, preset) in given.chain(presets) {
         let problem = match table.column(name) {
             None => Some(format!("unknown column of {}", table.name)),
-            Some(c) if c.readonly && !preset => Some("is read-only".to_owned()),
+            Some(c) if c.readonly && !preset && !(restoring && !c.generated) => Some("is read-only".to_owned()),
             Some(c) if value.is_null() && c.auto_increment && inserting => None,
             Some(c) if value.is_null() && !c.nullable => Some("must not be null".to_owned()),
             Some(c) => match bind(backend, c, value) {
@@ -180,7 +181,8 @@ pub(crate) async fn insert_in(
     actor: &Actor,
 ) -> Result<String> {
     let backend = tx.backend();
-    let values = writable_values(backend, table, body, true, rule)?;
+    // A revert bringing a deleted row back restores its read-only (not generated) columns too.
+    let values = writable_values(backend, table, body, true, actor.reverting.is_some(), rule)?;
     super::probe::check(tx, table, &values).await?;
     let mut insert = Query::insert().into_table(table.name.clone()).to_owned();
     if values.is_empty() {
@@ -248,7 +250,7 @@ pub(crate) async fn update(
     let backend = db.backend();
     let rule = access.to(table, Operation::Update)?;
     let key = super::pk::parse(table, segment)?;
-    let values = writable_values(backend, table, body, false, &rule)?;
+    let values = writable_values(backend, table, body, false, false, &rule)?;
     if values.is_empty() {
         return Err(Error::BadRequest("body: give at least one column to change".into()));
     }
@@ -383,7 +385,7 @@ pub(crate) async fn bulk(
     }
     let values = match (action, set) {
         (BulkAction::Update, Some(set)) => {
-            let values = writable_values(backend, table, set, false, &rule)?;
+            let values = writable_values(backend, table, set, false, false, &rule)?;
             if values.is_empty() {
                 return Err(Error::BadRequest("set: give at least one column to change".into()));
             }

@@ -8,7 +8,7 @@ import { Api } from './api'
 // own, removed again at the end.
 
 const stamp = Date.now().toString(36)
-const EMAIL = `e2e-audit-${stamp}@example.com`
+const NAME = `e2e-audit-${stamp}`
 
 test.describe.configure({ mode: 'serial' })
 
@@ -24,7 +24,7 @@ test.beforeAll(async ({ browser }, testInfo) => {
 })
 
 test.afterAll(async () => {
-  if (rowId) await api.send('DELETE', `api/v1/tables/newsletter_signups/rows/${rowId}`)
+  if (rowId) await api.send('DELETE', `api/v1/tables/categories/rows/${rowId}`)
   await context.close()
 })
 
@@ -34,23 +34,19 @@ test.afterEach(async ({}, testInfo) => {
   }
 })
 
-const rowPage = () => `tables/newsletter_signups/rows/${rowId}`
+const rowPage = () => `tables/categories/rows/${rowId}`
 
 test('signs in and edits a row of its own', async () => {
   await page.goto('./')
   await submitSignIn(page, username, password)
   await api.init()
-  const made = await api.send('POST', 'api/v1/tables/newsletter_signups/rows', {
-    email: EMAIL,
-    source: 'e2e',
-    subscribed_at: '2024-05-01T10:00:00Z',
-  })
+  const made = await api.send('POST', 'api/v1/tables/categories/rows', { name: NAME, description: 'e2e' })
   expect(made.status).toBe(201)
   rowId = (made.body as { id: number }).id
 
   await page.goto(rowPage())
-  await expect(page.getByTestId('field-source')).toHaveValue('e2e')
-  await page.getByTestId('field-source').fill('e2e-edited')
+  await expect(page.getByTestId('field-description')).toHaveValue('e2e')
+  await page.getByTestId('field-description').fill('e2e-edited')
   await page.getByTestId('save-row').click()
   await expect(page.getByTestId('save-status')).toBeVisible()
 })
@@ -58,23 +54,23 @@ test('signs in and edits a row of its own', async () => {
 test('the Activity page shows the change with its diff', async () => {
   await page.getByTestId('nav-activity').click()
   await expect(page).toHaveURL(/activity/)
-  await page.goto(`activity?table=newsletter_signups&row_key=${rowId}`)
+  await page.goto(`activity?table=categories&row_key=${rowId}`)
   const entry = page.getByTestId('audit-entry').first()
-  await expect(entry).toContainText(`Updated newsletter_signups ${rowId}`)
-  await expect(entry).toContainText('source')
+  await expect(entry).toContainText(`Updated categories ${rowId}`)
+  await expect(entry).toContainText('description')
   await entry.click()
   const detail = page.getByTestId('audit-detail')
   await expect(detail).toBeVisible()
-  const line = detail.getByTestId('diff-line-source')
+  const line = detail.getByTestId('diff-line-description')
   await expect(line).toContainText('e2e')
   await expect(line).toContainText('e2e-edited')
   // Only the changed column by default; every column on request.
-  await expect(detail.getByTestId('diff-line-email')).toHaveCount(0)
+  await expect(detail.getByTestId('diff-line-name')).toHaveCount(0)
   await detail.getByTestId('diff-show-all').check()
-  await expect(detail.getByTestId('diff-line-email')).toContainText(EMAIL)
+  await expect(detail.getByTestId('diff-line-name')).toContainText(NAME)
   // The filters are in the URL: a reload shows the same list.
   await page.reload()
-  await expect(page.getByTestId('audit-entry').first()).toContainText(`Updated newsletter_signups ${rowId}`)
+  await expect(page.getByTestId('audit-entry').first()).toContainText(`Updated categories ${rowId}`)
 })
 
 test("the row's History tab reverts the edit", async () => {
@@ -89,16 +85,16 @@ test("the row's History tab reverts the edit", async () => {
   await expect(history.getByTestId('history-entry').first()).toContainText('Updated')
   await expect(history.getByTestId('audit-reverts').first()).toBeVisible()
   await page.getByTestId('row-tab-row').click()
-  await expect(page.getByTestId('field-source')).toHaveValue('e2e')
-  const stored = await api.rows<{ source: string }>('newsletter_signups', { id: { _eq: rowId } })
-  expect(stored.rows[0]?.source).toBe('e2e')
+  await expect(page.getByTestId('field-description')).toHaveValue('e2e')
+  const stored = await api.rows<{ description: string }>('categories', { id: { _eq: rowId } })
+  expect(stored.rows[0]?.description).toBe('e2e')
 })
 
 test('a deleted row comes back from its history', async () => {
   page.once('dialog', (dialog) => void dialog.accept())
   await page.getByTestId('delete-row').click()
-  await expect(page).toHaveURL(/tables\/newsletter_signups(\?|$)/)
-  expect((await api.rows('newsletter_signups', { id: { _eq: rowId } })).count).toBe(0)
+  await expect(page).toHaveURL(/tables\/categories(\?|$)/)
+  expect((await api.rows('categories', { id: { _eq: rowId } })).count).toBe(0)
 
   await page.goto(rowPage())
   await page.getByTestId('row-gone-history').click()
@@ -109,16 +105,16 @@ test('a deleted row comes back from its history', async () => {
   await page.getByTestId('revert-confirm').click()
   await expect(page.getByTestId('revert-confirm')).toHaveCount(0)
   await page.getByTestId('row-tab-row').click()
-  await expect(page.getByTestId('field-email')).toHaveValue(EMAIL)
-  const back = await api.rows<{ id: number; source: string }>('newsletter_signups', { id: { _eq: rowId } })
-  expect(back.rows).toEqual([expect.objectContaining({ id: rowId, source: 'e2e' })])
+  await expect(page.getByTestId('field-name')).toHaveValue(NAME)
+  const back = await api.rows<{ id: number; description: string }>('categories', { id: { _eq: rowId } })
+  expect(back.rows).toEqual([expect.objectContaining({ id: rowId, description: 'e2e' })])
 })
 
 test('the home page shows the tables, recent changes and activity', async () => {
   await page.goto('./')
   await expect(page.getByTestId('home-tables')).toBeVisible()
   await expect(page.getByTestId('home-table-orders')).toBeVisible()
-  await expect(page.getByTestId('home-recent')).toContainText('newsletter_signups')
+  await expect(page.getByTestId('home-recent')).toContainText('categories')
   await expect(page.getByTestId('home-activity-chart')).toBeVisible()
   await expect(page.getByTestId('chart-day')).toHaveCount(14)
   await expect(page.getByTestId('home-people')).toBeVisible()

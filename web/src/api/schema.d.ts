@@ -911,6 +911,8 @@ export interface components {
             default?: string | null;
             /** @description Allowed values of an enum column. */
             enum_values?: string[] | null;
+            /** @description Computed by the database (`GENERATED ALWAYS AS ...`): never written. */
+            generated: boolean;
             /** @description Hidden from the grid by default. */
             hidden: boolean;
             /** @description The kind rubbie derives from the type. */
@@ -923,7 +925,10 @@ export interface components {
             nullable: boolean;
             /** @description Part of the primary key. */
             primary_key: boolean;
-            /** @description Not writable through rubbie. */
+            /**
+             * @description Not writable through rubbie (generated, or marked `#[rubbie(readonly)]`); a revert that
+             *     brings a deleted row back restores it unless it is generated.
+             */
             readonly: boolean;
             references?: components["schemas"]["ColumnRef"] | null;
             /** @description The database's type, as the database spells it. */

@@ -113,6 +113,7 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
             auto_increment: raw.auto_increment,
             hidden: false,
             readonly: raw.generated,
+            generated: raw.generated,
             enum_values: raw.enum_values,
             references: None,
         });
