@@ -43,7 +43,7 @@ pub(crate) fn writable_values(
     for (name, value, preset) in given.chain(presets) {
         let problem = match table.column(name) {
             None => Some(format!("unknown column of {}", table.name)),
-            Some(c) if c.readonly && !preset && !(restoring && !c.generated) => Some("is read-only".to_owned()),
+            Some(c) if c.readonly && !preset && (!restoring || c.generated) => Some("is read-only".to_owned()),
             Some(c) if value.is_null() && c.auto_increment && inserting => None,
             Some(c) if value.is_null() && !c.nullable => Some("must not be null".to_owned()),
             Some(c) => match bind(backend, c, value) {

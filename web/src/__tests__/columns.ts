@@ -13,6 +13,7 @@ export function column(name: string, kind: Column['kind'], extra: Partial<Column
     auto_increment: false,
     hidden: false,
     readonly: false,
+    generated: false,
     enum_values: null,
     references: null,
     ...extra,

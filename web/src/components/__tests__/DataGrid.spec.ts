@@ -7,7 +7,7 @@ import type { Column } from '@/api/types'
 
 const col = (name: string, kind: Column['kind']): Column => ({
   name, label: name, type: kind, kind, nullable: true, default: null,
-  primary_key: name === 'id', auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null,
+  primary_key: name === 'id', auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null,
 })
 const columns = [col('id', 'integer'), col('country', 'text'), col('name', 'text')]
 const rows = [

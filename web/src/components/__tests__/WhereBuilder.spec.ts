@@ -6,7 +6,7 @@ import type { Where } from '@/lib/where'
 
 const col = (name: string, kind: Column['kind']): Column => ({
   name, label: name, type: kind, kind, nullable: true, default: null,
-  primary_key: false, auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null,
+  primary_key: false, auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null,
 })
 const columns = [col('id', 'integer'), col('country', 'text'), col('owner_id', 'integer')]
 

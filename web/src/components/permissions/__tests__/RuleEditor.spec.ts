@@ -9,7 +9,7 @@ import { mockFetch } from '@/__tests__/fetch-mock'
 
 const col = (name: string, kind: Column['kind'] = 'text', primary_key = false): Column => ({
   name, label: name, type: kind === 'integer' ? 'INTEGER' : 'TEXT', kind, nullable: false, default: null,
-  primary_key, auto_increment: primary_key, hidden: false, readonly: false, enum_values: null, references: null,
+  primary_key, auto_increment: primary_key, hidden: false, readonly: false, generated: false, enum_values: null, references: null,
 })
 const columns = [col('id', 'integer', true), col('name'), col('email'), col('country')]
 const PUT = 'PUT /api/v1/permissions/support/customers/'
