@@ -5,7 +5,7 @@ import type { Column } from '@/api/types'
 
 const col = (name: string, kind: Column['kind'], extra: Partial<Column> = {}): Column => ({
   name, label: name, type: kind, kind, nullable: true, default: null,
-  primary_key: false, auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null, ...extra,
+  primary_key: false, auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null, ...extra,
 })
 const columns = [
   col('id', 'integer'),

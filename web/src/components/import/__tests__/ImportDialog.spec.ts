@@ -9,7 +9,7 @@ vi.mock('@/api/upload', () => ({ uploadFile: (...args: unknown[]) => uploadFile(
 
 const col = (name: string, extra: Partial<Column> = {}): Column => ({
   name, label: name, type: 'text', kind: 'text', nullable: true, default: null, primary_key: false,
-  auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null, ...extra,
+  auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null, ...extra,
 })
 const columns = [col('id', { kind: 'integer', primary_key: true }), col('name'), col('note'), col('made', { readonly: true })]
 

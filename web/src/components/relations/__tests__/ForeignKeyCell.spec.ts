@@ -8,7 +8,7 @@ vi.mock('@/components/JsonEditor.vue', () => import('@/__tests__/json-editor-stu
 
 const col = (name: string, extra: Partial<Column> = {}): Column => ({
   name, label: name, type: 'integer', kind: 'integer', nullable: true, default: null, primary_key: false,
-  auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null, ...extra,
+  auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null, ...extra,
 })
 const columns = [col('id', { primary_key: true }), col('customer_id', { references: { table: 'customers', column: 'id' } })]
 const rows = [

@@ -9,7 +9,7 @@ import RelationTabs from '../RelationTabs.vue'
 
 const col = (name: string, extra: Partial<Column> = {}): Column => ({
   name, label: name, type: 'integer', kind: 'integer', nullable: false, default: null, primary_key: false,
-  auto_increment: false, hidden: false, readonly: false, enum_values: null, references: null, ...extra,
+  auto_increment: false, hidden: false, readonly: false, generated: false, enum_values: null, references: null, ...extra,
 })
 const orders = {
   name: 'orders', primary_key: ['id'], display_column: null, referenced_by: [], foreign_keys: [],
