@@ -92,6 +92,10 @@ async fn bench(name: &'static str, db: Database) {
         api.get("/admin/api/v1/tables/t0500/rows?limit=50").await;
     })
     .await;
+    let overview = timed(|_| async {
+        api.get("/admin/api/v1/overview").await;
+    })
+    .await;
 
     println!("\n#### {name} ({TABLES} tables, median of {RUNS})\n");
     println!("| measurement | time |");
@@ -104,6 +108,7 @@ async fn bench(name: &'static str, db: Database) {
     println!("| `GET /tables/t0500` | {} |", ms(schema));
     println!("| `GET /permissions` (matrix) | {} |", ms(matrix));
     println!("| `GET /tables/t0500/rows` (empty page) | {} |", ms(page));
+    println!("| `GET /overview` (home page) | {} |", ms(overview));
 }
 
 #[tokio::main]

@@ -11,12 +11,15 @@ use sea_query::{Alias, Expr, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
 use super::images;
-use super::read::AuditEntry;
+use super::read::{self, AuditEntry, Filter};
 use crate::db::schema::{Column, Schema, Table};
 use crate::db::values::bind;
 use crate::db::{Backend, Database, exec::Executor};
 use crate::error::Result;
 use crate::permissions::{Access, Operation, TableAccess};
+
+/// A non-admin's page is filtered after reading: at most this many pages are read to fill it.
+const MAX_SCANS: usize = 10;
 
 /// Images per query (SQLite allows 500 SELECTs in one compound).
 const IMAGES_PER_QUERY: usize = 200;
@@ -36,6 +39,35 @@ pub(crate) fn readable_tables(schema: &Schema, access: &Access) -> Option<Vec<St
                 .collect(),
         ),
     }
+}
+
+/// Up to `limit` entries matching `filter` that `access` may see, newest first, and the cursor
+/// past the last one read (more may follow when it is not null).
+pub(crate) async fn page(
+    db: &Database,
+    schema: &Schema,
+    access: &Access,
+    mut filter: Filter,
+    limit: u64,
+) -> Result<(Vec<AuditEntry>, Option<i64>)> {
+    filter.only_row_tables = readable_tables(schema, access);
+    let mut shown = Vec::new();
+    for _ in 0..MAX_SCANS {
+        let page = read::page(db, &filter, limit).await?;
+        let full = page.len() as u64 == limit;
+        let last = page.last().map(|e| e.id);
+        shown.extend(visible(db, schema, access, page).await?);
+        if shown.len() as u64 >= limit {
+            shown.truncate(limit as usize);
+            let next = shown.last().map(|e| e.id);
+            return Ok((shown, next));
+        }
+        if !full {
+            return Ok((shown, None));
+        }
+        filter.before_id = last;
+    }
+    Ok((shown, filter.before_id))
 }
 
 /// The entries `access` may see, in their order, with unreadable columns removed.

@@ -30,8 +30,6 @@ pub(crate) fn router() -> Router<AppState> {
 
 const DEFAULT_LIMIT: u64 = 50;
 const MAX_LIMIT: u64 = 200;
-/// A non-admin's page is filtered after reading: at most this many pages are read to fill it.
-const MAX_SCANS: usize = 10;
 const MAX_TEXT: usize = 200;
 
 /// Which entries.
@@ -113,34 +111,6 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
-/// Up to `limit` entries `access` may see, newest first, and the cursor past the last one read.
-pub(crate) async fn visible_page(
-    state: &AppState,
-    access: &Access,
-    mut filter: Filter,
-    limit: u64,
-) -> Result<(Vec<AuditEntry>, Option<i64>)> {
-    let schema = state.schema();
-    filter.only_row_tables = visibility::readable_tables(&schema, access);
-    let mut shown = Vec::new();
-    for _ in 0..MAX_SCANS {
-        let page = read::page(state.db(), &filter, limit).await?;
-        let full = page.len() as u64 == limit;
-        let last = page.last().map(|e| e.id);
-        shown.extend(visibility::visible(state.db(), &schema, access, page).await?);
-        if shown.len() as u64 >= limit {
-            shown.truncate(limit as usize);
-            let next = shown.last().map(|e| e.id);
-            return Ok((shown, next));
-        }
-        if !full {
-            return Ok((shown, None));
-        }
-        filter.before_id = last;
-    }
-    Ok((shown, filter.before_id))
-}
-
 /// Lists audit entries, newest first. Admins see every entry; other roles see the row entries
 /// of rows they may select, without the columns they may not read.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
@@ -150,7 +120,8 @@ pub(crate) async fn list_entries(
     RequestAccess(access): RequestAccess,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<AuditPage>> {
-    let (entries, next) = visible_page(&state, &access, params.filter()?, params.limit()?).await?;
+    let (entries, next) =
+        visibility::page(state.db(), &state.schema(), &access, params.filter()?, params.limit()?).await?;
     Ok(Json(AuditPage { entries, next_cursor: next.map(|id| id.to_string()) }))
 }
 
@@ -278,14 +249,15 @@ pub(crate) async fn export_entries(
             }
         }
         loop {
-            let (entries, next) = match visible_page(&state, &access, filter.clone(), MAX_LIMIT).await {
-                Ok(page) => page,
-                Err(err) => {
-                    tracing::error!(%err, "audit export failed midway");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                    return;
-                }
-            };
+            let (entries, next) =
+                match visibility::page(state.db(), &state.schema(), &access, filter.clone(), MAX_LIMIT).await {
+                    Ok(page) => page,
+                    Err(err) => {
+                        tracing::error!(%err, "audit export failed midway");
+                        let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                        return;
+                    }
+                };
             let mut chunk = String::new();
             for e in &entries {
                 if csv {

@@ -7,7 +7,6 @@ use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::audit::visible_page;
 use super::extract::{Json, RequestAccess};
 use super::tables::{TableSummary, summary};
 use crate::audit::read::{self, AuditEntry, Filter};
@@ -75,7 +74,7 @@ pub(crate) async fn overview(
     let tables = schema.tables.iter().filter_map(|t| access.shape(t)).map(|t| summary(t, &estimates)).collect();
     // Sign-ins would crowd out the changes: the Activity page has them.
     let changes = Filter { except: Some(Category::Session), ..Filter::default() };
-    let (recent, _) = visible_page(&state, &access, changes, RECENT).await?;
+    let (recent, _) = visibility::page(state.db(), &schema, &access, changes, RECENT).await?;
     let since = crate::audit::record::now_ms() / 86_400_000 * 86_400_000 - (DAYS - 1) * 86_400_000;
     let readable = visibility::readable_tables(&schema, &access);
     let activity = read::per_day(state.db(), since, readable.as_deref(), Category::Session).await?;
