@@ -89,9 +89,8 @@ export function auditListQuery(f: AuditFilters): AuditQuery {
 
 /** The export's URL for the filters (a plain link: the session cookie goes along). */
 export function auditExportUrl(base: string, f: AuditFilters, format: 'csv' | 'ndjson'): string {
-  // the export has no request_id filter: the list's other filters apply
-  const { request_id: _ignored, ...rest } = auditListQuery(f)
-  const q: AuditExportQuery = { format, ...rest }
+  // the same filters as the list, so the file holds what the page shows
+  const q: AuditExportQuery = { format, ...auditListQuery(f) }
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v))
   return `${base}/api/v1/audit/export?${params.toString()}`

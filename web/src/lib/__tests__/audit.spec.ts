@@ -34,7 +34,7 @@ describe('audit filters in the URL', () => {
     const url = auditExportUrl('http://h/admin', { ...emptyFilters(), category: 'row', text: 'a b', request_id: 'r1' }, 'ndjson')
     const u = new URL(url)
     expect(u.pathname).toBe('/admin/api/v1/audit/export')
-    expect(Object.fromEntries(u.searchParams)).toEqual({ format: 'ndjson', category: 'row', text: 'a b' })
+    expect(Object.fromEntries(u.searchParams)).toEqual({ format: 'ndjson', category: 'row', request_id: 'r1', text: 'a b' })
   })
 })
 
