@@ -32,6 +32,18 @@ pub struct Config {
     pub(crate) count_timeout: Duration,
     pub(crate) import_limit: usize,
     pub(crate) audit: AuditConfig,
+    pub(crate) migrations: MigrationsConfig,
+}
+
+/// The host's own sqlx migrations, as the console shows and runs them.
+#[derive(Clone, Default)]
+pub(crate) struct MigrationsConfig {
+    /// What `sqlx::migrate!()` embedded in the host.
+    pub migrator: Option<&'static sqlx::migrate::Migrator>,
+    /// The directory the host's migrations live in (read at run time, written by the console).
+    pub dir: Option<std::path::PathBuf>,
+    /// Whether admins may apply and roll back from the console.
+    pub allow_runs: bool,
 }
 
 /// How the audit log is kept.
@@ -92,6 +104,7 @@ impl Config {
                 bulk_limit: 10_000,
                 unaudited: Default::default(),
             },
+            migrations: MigrationsConfig::default(),
             db,
         }
     }
@@ -197,6 +210,33 @@ impl Config {
     /// permissions, saved views.
     pub fn audit_exclude_table(mut self, table: impl Into<String>) -> Self {
         std::sync::Arc::make_mut(&mut self.audit.unaudited).insert(table.into());
+        self
+    }
+
+    /// The host's migrations, as `sqlx::migrate!()` embeds them: the console lists them with
+    /// their status and SQL (admins only), and runs them when [`Config::allow_migration_runs`].
+    ///
+    /// ```ignore
+    /// static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+    /// let config = rubbie::Config::new(db).migrator(&MIGRATOR).migrations_dir("./migrations");
+    /// ```
+    pub fn migrator(mut self, migrator: &'static sqlx::migrate::Migrator) -> Self {
+        self.migrations.migrator = Some(migrator);
+        self
+    }
+
+    /// Where the host's migration files live: read at run time, so a file added since the host
+    /// was built is listed (and can be applied) before the host is rebuilt to embed it.
+    pub fn migrations_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.migrations.dir = Some(dir.into());
+        self
+    }
+
+    /// Lets admins apply and roll back the host's migrations from the console (off by default:
+    /// then the console only shows them). A console run takes the same database lock as the
+    /// host's own `migrator.run()`, so the two never run at once.
+    pub fn allow_migration_runs(mut self, allow: bool) -> Self {
+        self.migrations.allow_runs = allow;
         self
     }
 

@@ -89,6 +89,11 @@ impl Error {
         Error::Validation { message, fields }
     }
 
+    /// A conflict with the current state, naming no field.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Error::Conflict { message: message.into(), fields: FieldErrors::new() }
+    }
+
     /// An internal error from anything displayable; the detail is logged, not returned.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         Error::Internal(err.to_string())

@@ -5,13 +5,14 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
-    audit, auth, explorer, export, flags, health, import, overview, permissions, rows, settings, tables, users, views,
+    audit, auth, explorer, export, flags, health, import, migrations, overview, permissions, rows, settings, tables,
+    users, views,
 };
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log."),
+    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations."),
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
@@ -28,6 +29,8 @@ use crate::http::{
         permissions::export_permissions, permissions::import_permissions, permissions::preview,
         audit::list_entries, audit::get_entry, audit::export_entries, audit::verify_chain, audit::revert_entry,
         overview::overview,
+        migrations::list_migrations, migrations::get_migration, migrations::plan_run, migrations::start_run,
+        migrations::list_runs, migrations::get_run, migrations::run_events,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -42,6 +45,7 @@ use crate::http::{
         (name = "users", description = "rubbie's users"),
         (name = "permissions", description = "Roles and row/column permissions"),
         (name = "audit", description = "The audit log of every change made through rubbie, its chain check and revert; the home overview"),
+        (name = "migrations", description = "The host's sqlx migrations: status, SQL, apply and roll back runs with their live output"),
     )
 )]
 pub struct ApiDoc;

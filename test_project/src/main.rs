@@ -56,12 +56,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     bootstrap_admin(&db).await?;
 
     let config = rubbie::Config::new(db.clone())
+        .migrator(shop::migrator(db.backend()))
+        .allow_migration_runs(true)
         .host_openapi(api::ShopApi::openapi())
         .host_info(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
         .setting("BIND_ADDR", Some(&bind))
         .setting("DATABASE_URL", Some(&url))
         .setting("RUBBIE_ADMIN_USERNAME", std::env::var("RUBBIE_ADMIN_USERNAME").ok())
         .secret_setting("RUBBIE_ADMIN_PASSWORD", std::env::var("RUBBIE_ADMIN_PASSWORD").ok());
+    let config = match shop::migrations_dir(db.backend()) {
+        Some(dir) => config.migrations_dir(dir),
+        None => config,
+    };
     let audit_key = std::env::var("RUBBIE_AUDIT_KEY").ok().filter(|k| !k.is_empty());
     let config = match &audit_key {
         Some(key) => config.audit_key(key).secret_setting("RUBBIE_AUDIT_KEY", Some(key)),

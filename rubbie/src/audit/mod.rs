@@ -43,13 +43,15 @@ pub enum Category {
     View,
     /// Sign-ins, failed sign-ins and sign-outs.
     Session,
+    /// A step of a migration run (apply, roll back, mark applied, clear).
+    Migration,
     /// The audit log itself: retention purges and chain checkpoints.
     Audit,
 }
 
 impl Category {
     /// Every category, in the order the UI lists them.
-    pub(crate) const ALL: [Category; 10] = [
+    pub(crate) const ALL: [Category; 11] = [
         Category::Row,
         Category::Tracking,
         Category::Permission,
@@ -59,6 +61,7 @@ impl Category {
         Category::Flag,
         Category::View,
         Category::Session,
+        Category::Migration,
         Category::Audit,
     ];
 
@@ -74,6 +77,7 @@ impl Category {
             Category::Flag => "flag",
             Category::View => "view",
             Category::Session => "session",
+            Category::Migration => "migration",
             Category::Audit => "audit",
         }
     }

@@ -133,7 +133,7 @@ fn sealed(actor: &Actor, at: i64, entry: &Entry) -> Result<Sealed> {
     })
 }
 
-fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 

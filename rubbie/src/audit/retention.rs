@@ -11,7 +11,7 @@ use super::record::now_ms;
 use super::{Actor, Category, Entry};
 use crate::db::exec::Executor;
 use crate::db::internal::fetch_all_in;
-use crate::db::{Backend, Database};
+use crate::db::{Backend, Database, lease};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -45,7 +45,7 @@ pub(crate) fn spawn(state: &AppState) {
 pub(crate) async fn prune(state: &AppState) -> Result<u64> {
     let db = state.db();
     let holder = hex::encode(rand::random::<[u8; 8]>());
-    if !take_lease(db, &holder).await? {
+    if !lease::take(db, LEASE, &holder, LEASE_MS).await? {
         return Ok(0);
     }
     let mut total = 0;
@@ -69,7 +69,7 @@ pub(crate) async fn prune(state: &AppState) -> Result<u64> {
             tx.commit().await?;
         }
     }
-    release_lease(db, &holder).await?;
+    lease::release(db, LEASE, &holder).await?;
     Ok(total)
 }
 
@@ -147,33 +147,4 @@ async fn delete_through(db: &Database, category: Category, through: i64) -> Resu
         }
     }
     Ok((deleted, seal))
-}
-
-/// Takes the prune lease when it is free or expired.
-async fn take_lease(db: &Database, holder: &str) -> Result<bool> {
-    let now = now_ms();
-    let insert = Query::insert()
-        .into_table("rubbie_leases")
-        .columns(["name", "holder", "until_ms"])
-        .values_panic([LEASE.into(), "".into(), 0i64.into()])
-        .on_conflict(sea_query::OnConflict::column("name").do_nothing_on(["name"]).to_owned())
-        .to_owned();
-    db.pooled().execute(&insert).await?;
-    let take = Query::update()
-        .table("rubbie_leases")
-        .values([("holder", holder.into()), ("until_ms", (now + LEASE_MS).into())])
-        .and_where(Expr::col("name").eq(LEASE))
-        .and_where(Expr::col("until_ms").lt(now))
-        .to_owned();
-    Ok(db.pooled().execute(&take).await?.rows_affected == 1)
-}
-
-async fn release_lease(db: &Database, holder: &str) -> Result<()> {
-    let release = Query::update()
-        .table("rubbie_leases")
-        .value("until_ms", 0i64)
-        .and_where(Expr::col("name").eq(LEASE))
-        .and_where(Expr::col("holder").eq(holder))
-        .to_owned();
-    db.pooled().execute(&release).await.map(drop)
 }

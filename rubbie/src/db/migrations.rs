@@ -178,6 +178,37 @@ CREATE TABLE IF NOT EXISTS rubbie_leases (
 );
 ",
     },
+    Migration {
+        version: 7,
+        name: "migration runs of the host's migrations and their events",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_migration_runs (
+    id {id},
+    action VARCHAR(16) NOT NULL,
+    target BIGINT NULL,
+    status VARCHAR(16) NOT NULL,
+    user_name VARCHAR(190) NULL,
+    started_at BIGINT NOT NULL,
+    finished_at BIGINT NULL,
+    heartbeat_at BIGINT NOT NULL,
+    error TEXT NULL
+);
+CREATE TABLE IF NOT EXISTS rubbie_migration_events (
+    run_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    at BIGINT NOT NULL,
+    kind VARCHAR(16) NOT NULL,
+    version BIGINT NULL,
+    direction VARCHAR(8) NULL,
+    description TEXT NULL,
+    sql_text TEXT NULL,
+    elapsed_ms BIGINT NULL,
+    error TEXT NULL,
+    PRIMARY KEY (run_id, seq){inline_index:rubbie_migration_events_version (version, run_id, seq)}
+);
+{create_index:rubbie_migration_events_version ON rubbie_migration_events (version, run_id, seq)}
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

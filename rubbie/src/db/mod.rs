@@ -8,6 +8,7 @@ pub(crate) mod exec;
 pub(crate) mod internal;
 pub mod introspect;
 pub(crate) mod json_row;
+pub(crate) mod lease;
 pub(crate) mod migrations;
 pub mod schema;
 pub(crate) mod values;

@@ -9,6 +9,7 @@ pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
 pub(crate) mod import;
+pub(crate) mod migrations;
 pub(crate) mod overview;
 pub(crate) mod permissions;
 pub(crate) mod rows;
@@ -46,6 +47,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(permissions::router())
         .merge(audit::router())
         .merge(overview::router())
+        .merge(migrations::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
         CorsLayer::new()

@@ -324,6 +324,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the host's migrations with their status, the lock and the run in progress. */
+        get: operations["list_migrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shows what a run would do, with exactly the SQL it would run, without running anything. */
+        post: operations["plan_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run history: who, when, what, the result and the SQL each step ran. */
+        get: operations["list_runs"];
+        put?: never;
+        /** Starts a run in the background (one at a time: 409 names who holds the lock). */
+        post: operations["start_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run with its steps. */
+        get: operations["get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's output as Server-Sent Events: every event so far (after `Last-Event-ID`), then each
+         *     new one as it is logged, then an `end` event with the run; the events are read from the
+         *     database, so a run on another instance streams the same.
+         */
+        get: operations["run_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One migration with its up and down SQL. */
+        get: operations["get_migration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/overview": {
         parameters: {
             query?: never;
@@ -757,6 +864,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description What a run does.
+         * @enum {string}
+         */
+        Action: "apply" | "rollback" | "mark_applied" | "clear";
+        /**
          * @description The `"*"` marker of [`Columns::All`].
          * @enum {string}
          */
@@ -902,7 +1014,7 @@ export interface components {
          * @description What an entry is about. Each category has its own hash chain and its own retention.
          * @enum {string}
          */
-        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "audit";
+        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
@@ -987,6 +1099,11 @@ export interface components {
              */
             day: number;
         };
+        /**
+         * @description `up` or `down`.
+         * @enum {string}
+         */
+        Direction: "up" | "down";
         /** @description The JSON error body: `{"error": {"code", "message", "fields"?}}`. */
         ErrorBody: {
             /** @description The error itself. */
@@ -1117,12 +1234,155 @@ export interface components {
             /** @description Whether it enforces uniqueness. */
             unique: boolean;
         };
+        /** @description Who holds the migration lock. */
+        LockState: {
+            /** @description Someone holds it: a console run, or the host's own `migrator.run()`. */
+            held: boolean;
+            /** @description Who, as well as rubbie can tell. */
+            holder?: string | null;
+            /**
+             * Format: int64
+             * @description The console run holding it, if it is one.
+             */
+            run_id?: number | null;
+        };
         /** @description Credentials for `POST /auth/login`. */
         LoginRequest: {
             /** @description Password. */
             password: string;
             /** @description Login name. */
             username: string;
+        };
+        /** @description One migration with its SQL. */
+        MigrationDetail: components["schemas"]["MigrationInfo"] & {
+            /** @description The host's down SQL, if reversible. */
+            down_sql?: string | null;
+            /** @description The up SQL as rubbie ran it when it applied this migration (to diff a mismatch). */
+            recorded_sql?: string | null;
+            /** @description The host's up SQL. */
+            up_sql?: string | null;
+        };
+        /** @description One thing that happened in a run, as streamed to the page. */
+        MigrationEvent: {
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            at: number;
+            /** @description The migration's description, or the run's message. */
+            description?: string | null;
+            /** @description `up` or `down`. */
+            direction?: string | null;
+            /**
+             * Format: int64
+             * @description How long the step took.
+             */
+            elapsed_ms?: number | null;
+            /** @description The database's error message. */
+            error?: string | null;
+            /**
+             * @description `started`, `step_started`, `step_done`, `step_failed`, `marked_applied`, `cleared`,
+             *     `finished`.
+             */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Position in the run, from 1 (the SSE event id).
+             */
+            seq: number;
+            /** @description The SQL this step runs. */
+            sql?: string | null;
+            /**
+             * Format: int64
+             * @description The migration concerned.
+             */
+            version?: number | null;
+        };
+        /** @description One migration, as the list shows it. */
+        MigrationInfo: {
+            /** @description The checksum recorded when it was applied, hex. */
+            applied_checksum?: string | null;
+            /** @description SHA-384 of the host's up SQL, hex. */
+            checksum?: string | null;
+            /** @description From the file name. */
+            description: string;
+            /** @description Embedded in the host's build; false for a file only in `migrations_dir`. */
+            embedded: boolean;
+            /** @description The last error rubbie logged for it (a failed step). */
+            error?: string | null;
+            /**
+             * Format: double
+             * @description How long it took, as sqlx measured it.
+             */
+            execution_ms?: number | null;
+            /** @description When it was applied (UTC, RFC 3339). */
+            installed_on?: string | null;
+            /** @description For a mismatch: the two differ only in line endings (CRLF against LF). */
+            line_endings_only: boolean;
+            /** @description Runs outside a transaction (`-- no-transaction`). */
+            no_transaction: boolean;
+            /** @description Has a down migration. */
+            reversible: boolean;
+            /** @description See [`Status`]. */
+            status: components["schemas"]["Status"];
+            /**
+             * Format: int64
+             * @description The version (the file name's number).
+             */
+            version: number;
+        };
+        /** @description The migrations page. */
+        MigrationList: {
+            active_run?: components["schemas"]["MigrationRun"] | null;
+            /** @description Runs are allowed here (`Config::allow_migration_runs`) and nothing holds the lock. */
+            can_run: boolean;
+            /** @description The host passed its migrator (`Config::migrator`) or a directory. */
+            configured: boolean;
+            /** @description `Config::migrations_dir`, if set. */
+            directory?: string | null;
+            /** @description Why the directory could not be read. */
+            directory_error?: string | null;
+            /** @description The lock runs take. */
+            lock: components["schemas"]["LockState"];
+            /** @description Every migration known to the host or recorded in the database, oldest first. */
+            migrations: components["schemas"]["MigrationInfo"][];
+            /** @description Runs are allowed by the host at all. */
+            runs_allowed: boolean;
+            /** @description The database table sqlx records applied migrations in. */
+            table: string;
+        };
+        /** @description One console run: apply, roll back, or a recovery action. */
+        MigrationRun: {
+            /** @description `apply`, `rollback`, `mark_applied` or `clear`. */
+            action: string;
+            /** @description Why it failed, with the database's message. */
+            error?: string | null;
+            /**
+             * Format: int64
+             * @description When it ended.
+             */
+            finished_at?: number | null;
+            /**
+             * Format: int64
+             * @description Run id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            started_at: number;
+            /** @description `running`, `succeeded`, `failed`, or `interrupted` (its instance stopped mid-run). */
+            status: string;
+            /** @description The steps it ran (or tried), in order, with the SQL of each. */
+            steps?: components["schemas"]["MigrationEvent"][];
+            /**
+             * Format: int64
+             * @description The target version asked for, if any.
+             */
+            target?: number | null;
+            /** @description Who started it. */
+            user?: string | null;
         };
         /** @description A new flag. */
         NewFlag: {
@@ -1218,6 +1478,25 @@ export interface components {
             /**
              * Format: int32
              * @description Format version (1).
+             */
+            version: number;
+        };
+        /** @description The steps a run would take. */
+        Plan: {
+            /** @description In order, with their SQL. */
+            steps: components["schemas"]["PlannedStep"][];
+        };
+        /** @description A step a run will take, with exactly the SQL it will run. */
+        PlannedStep: {
+            /** @description Its description. */
+            description: string;
+            /** @description `up` or `down`. */
+            direction: components["schemas"]["Direction"];
+            /** @description The SQL (empty for recovery actions, which run none). */
+            sql: string;
+            /**
+             * Format: int64
+             * @description The migration.
              */
             version: number;
         };
@@ -1406,6 +1685,32 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description The run history, newest first. */
+        RunList: {
+            /** @description Runs with their steps. */
+            runs: components["schemas"]["MigrationRun"][];
+        };
+        /** @description What a run should do. */
+        RunRequest: {
+            /** @description `apply`, `rollback`, or a recovery action for a failed migration (`mark_applied`, `clear`). */
+            action: components["schemas"]["Action"];
+            /** @description The versions the user confirmed, in order: the run is refused (409) when the plan differs. */
+            expect?: number[] | null;
+            /**
+             * Format: int64
+             * @description Apply up to and including this version; roll back every migration above it (0: all);
+             *     the failed migration for a recovery action.
+             */
+            target?: number | null;
+        };
+        /** @description An accepted run. */
+        RunStarted: {
+            /**
+             * Format: int64
+             * @description Follow it at `/api/v1/migrations/runs/{id}/events`.
+             */
+            id: number;
+        };
         /** @description A request to save under a name. */
         SavedRequest: {
             /** @description Request body. */
@@ -1525,6 +1830,11 @@ export interface components {
             /** @description `open`, or `maintenance` while the `shop.maintenance` feature flag is on. */
             shop: string;
         };
+        /**
+         * @description Where a migration stands.
+         * @enum {string}
+         */
+        Status: "applied" | "pending" | "mismatch" | "missing" | "failed" | "out_of_order";
         /** @description A request kept by the explorer. */
         StoredRequest: {
             /** @description Request body. */
@@ -3061,6 +3371,415 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_migrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    plan_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: {
+                /** @description Runs older than this id (the previous page's last id). */
+                before?: number | null;
+                /** @description Runs per page, 1–200 (default 50). */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationRun"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of MigrationEvent, then `end` with the MigrationRun */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_migration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description migration version */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationDetail"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

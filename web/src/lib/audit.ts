@@ -3,12 +3,13 @@ import type { AuditCategory, AuditEntry, AuditExportQuery, AuditQuery, DayCount 
 
 /** Every category, in the order the server lists them (checked against the generated type). */
 export const CATEGORIES = [
-  'row', 'tracking', 'permission', 'role', 'user', 'token', 'flag', 'view', 'session', 'audit',
+  'row', 'tracking', 'permission', 'role', 'user', 'token', 'flag', 'view', 'session', 'migration', 'audit',
 ] as const satisfies readonly AuditCategory[]
 
 /** The actions the server writes (the filter offers them; others in a URL are kept). */
 export const ACTIONS = [
   'insert', 'update', 'delete', 'create', 'import', 'track', 'untrack', 'login', 'login_failed', 'logout', 'purge',
+  'apply', 'rollback', 'mark_applied', 'clear',
 ] as const
 
 /** What a withheld (secret) column shows instead of its value. */
