@@ -9,6 +9,7 @@ import { useViewAsStore } from './stores/viewAs'
 import './styles/main.css'
 import './styles/data-tools.css'
 import './styles/audit.css'
+import './styles/migrations.css'
 import { applyTheme, loadTheme } from './lib/theme'
 
 applyTheme(loadTheme(), document.documentElement, null)

@@ -78,3 +78,11 @@ export type ChainVerification = SuccessResponseJSON<paths['/api/v1/audit/verify'
 export type Overview = SuccessResponseJSON<paths['/api/v1/overview']['get']>
 export type DayCount = Overview['activity'][number]
 export type PeopleSummary = NonNullable<Overview['people']>
+
+export type MigrationList = SuccessResponseJSON<paths['/api/v1/migrations']['get']>
+export type MigrationInfo = MigrationList['migrations'][number]
+export type MigrationDetail = SuccessResponseJSON<paths['/api/v1/migrations/{version}']['get']>
+export type MigrationRunRequest = NonNullable<paths['/api/v1/migrations/runs']['post']['requestBody']>['content']['application/json']
+export type MigrationPlan = SuccessResponseJSON<paths['/api/v1/migrations/plan']['post']>
+export type MigrationRun = SuccessResponseJSON<paths['/api/v1/migrations/runs/{id}']['get']>
+export type MigrationEvent = NonNullable<MigrationRun['steps']>[number]

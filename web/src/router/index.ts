@@ -39,6 +39,7 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           // Every signed-in user: their profile and personal API tokens.
           { path: 'account', name: 'account', component: AccountView },
           { path: 'users', name: 'users', component: UsersView, meta: { admin: true } },
+          { path: 'migrations', name: 'migrations', component: () => import('@/views/migrations/MigrationsView.vue'), meta: { admin: true } },
           {
             // Admin-only, its own chunk (the rule editor and filter builder).
             path: 'permissions',
