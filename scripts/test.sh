@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project: Rust (SQLite always; PostgreSQL and MariaDB when
 # RUBBIE_TEST_POSTGRES_URL / RUBBIE_TEST_MYSQL_URL are set), lint, the web app's type check and
-# unit tests, freshness of the committed SPA build and API types, and the browser suite against a
-# running test_project on each configured database.
+# unit tests, freshness of the committed SPA build and API types, and the browser suite,
+# two-instance checks and schemathesis against a running test_project on each configured database.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -45,3 +45,6 @@ scripts/e2e.sh
 
 step "two instances on one database"
 scripts/scale-out.sh
+
+step "the OpenAPI document against the server (schemathesis)"
+scripts/schemathesis.sh

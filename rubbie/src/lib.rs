@@ -26,6 +26,7 @@ pub mod permissions;
 mod query;
 mod redact;
 mod state;
+mod text;
 mod tracking;
 
 use axum::Router;

@@ -69,7 +69,8 @@ pub fn document(host: Option<&utoipa::openapi::OpenApi>) -> utoipa::openapi::Ope
 
 /// Statuses the layers around every handler can answer, added where an operation does not list
 /// them: 503 when the database is away (every operation reads it), 401 and the CSRF 403 from the
-/// sign-in guard, 400 from the extractors for malformed parameters or bodies.
+/// sign-in guard, 400 from the extractors for malformed parameters or bodies, 413 and 422 for
+/// bodies, 404 where the path names a table, row, role or other object.
 fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
     let error = |description: &str| {
         RefOr::T(
@@ -92,6 +93,13 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             }
             if has_input {
                 add("400", "Malformed parameters or body");
+            }
+            if op.request_body.is_some() {
+                add("413", "The body is larger than the limit (code `too_large`)");
+                add("422", "A field of the body is invalid (code `validation`, details in `fields`)");
+            }
+            if path.contains('{') {
+                add("404", "What the path names does not exist (or is not visible to you)");
             }
             if !public {
                 add("401", "Not signed in");

@@ -273,7 +273,7 @@ async fn a_failed_write_leaves_no_entry_and_bulk_and_import_one_per_row() {
             Client::admin_of(rubbie::Config::new(t.db.clone()).track_introspected(true).audit_bulk_limit(2)).await;
         let big =
             small.send(Method::POST, "/admin/api/v1/tables/gadgets/bulk", Some(json!({"action": "delete"}))).await;
-        assert_error(&big, StatusCode::BAD_REQUEST, "bad_request");
+        assert_error(&big, StatusCode::CONFLICT, "conflict");
         assert!(big.json["error"]["message"].as_str().unwrap().contains("at most 2 rows"), "{}", big.text);
         assert_eq!(admin.get(GADGETS).await.json["count"], 5, "{b:?}");
 
@@ -372,9 +372,10 @@ async fn reverts_restore_rows_and_refuse_after_a_later_change() {
             "conflict",
         );
 
-        // Sessions cannot be reverted; unknown entries are 404; bodies are checked.
+        // Sessions cannot be reverted (a conflict with the entry); unknown entries are 404;
+        // bodies are checked.
         let login = latest(&mut admin, "category=session").await[0]["id"].as_i64().unwrap();
-        assert_error(&revert(&mut admin, login, json!({})).await, StatusCode::BAD_REQUEST, "bad_request");
+        assert_error(&revert(&mut admin, login, json!({})).await, StatusCode::CONFLICT, "conflict");
         assert_error(&revert(&mut admin, 999_999, json!({})).await, StatusCode::NOT_FOUND, "not_found");
         assert_eq!(revert(&mut admin, login, json!({"dry": 1})).await.status.as_u16() / 100, 4);
         t.cleanup().await;

@@ -328,7 +328,6 @@ async fn roles_users_and_the_last_admin() {
         for bad in [
             json!({"username": "", "password": "password-123", "role": "admin"}),
             json!({"username": "x", "password": "short", "role": "admin"}),
-            json!({"username": "x", "password": "password-123", "role": "nope"}),
         ] {
             assert_error(
                 &admin.send(Method::POST, "/admin/api/v1/users", Some(bad)).await,
@@ -336,6 +335,13 @@ async fn roles_users_and_the_last_admin() {
                 "validation",
             );
         }
+        // A role that does not exist is a conflict with what exists, not a malformed field.
+        let nope = json!({"username": "x", "password": "password-123", "role": "nope"});
+        assert_error(
+            &admin.send(Method::POST, "/admin/api/v1/users", Some(nope)).await,
+            StatusCode::CONFLICT,
+            "conflict",
+        );
         let second = admin
             .send(
                 Method::POST,
@@ -362,10 +368,11 @@ async fn roles_users_and_the_last_admin() {
             StatusCode::CONFLICT,
             "conflict",
         );
+        // admin always exists: the same conflict as any taken name
         assert_error(
             &admin.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "admin"}))).await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
+            StatusCode::CONFLICT,
+            "conflict",
         );
         put_rule(&mut admin, "staff", "makers", "select", json!({"columns": ["name"]})).await;
         let demoted = admin

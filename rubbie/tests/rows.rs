@@ -292,8 +292,9 @@ async fn composite_keys_address_rows() {
         // A comma inside a key value is escaped as ~2C.
         let comma = c.get(&format!("{tags}/4,fun~2Ctoy")).await;
         assert_eq!(comma.json["note"], "comma in key", "{b:?}: {}", comma.text);
-        assert_error(&c.get(&format!("{tags}/1")).await, StatusCode::BAD_REQUEST, "bad_request");
-        assert_error(&c.get(&format!("{tags}/x,heavy")).await, StatusCode::BAD_REQUEST, "bad_request");
+        // A key that cannot name a row names none.
+        assert_error(&c.get(&format!("{tags}/1")).await, StatusCode::NOT_FOUND, "not_found");
+        assert_error(&c.get(&format!("{tags}/x,heavy")).await, StatusCode::NOT_FOUND, "not_found");
 
         let created = c.send(Method::POST, tags, Some(json!({"gadget_id": 5, "tag": "office"}))).await;
         assert_eq!(created.status, StatusCode::CREATED, "{b:?}: {}", created.text);
@@ -382,7 +383,7 @@ async fn tables_without_a_primary_key_take_inserts() {
             assert_eq!(reply.status, StatusCode::CREATED, "{b:?}: {}", reply.text);
             assert_eq!(reply.json, json!({"message": "hello", "pinned": false}));
         }
-        assert_error(&c.get("/admin/api/v1/tables/notes/rows/1").await, StatusCode::BAD_REQUEST, "bad_request");
+        assert_error(&c.get("/admin/api/v1/tables/notes/rows/1").await, StatusCode::NOT_FOUND, "not_found");
         t.cleanup().await;
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use utoipa::ToSchema;
 
 use super::Category;
+use super::chain::Sealed;
 use crate::db::internal::{Field, fetch_all};
 use crate::db::{Backend, Database};
 use crate::error::{Error, Result};
@@ -64,58 +65,20 @@ pub struct AuditEntry {
     pub reverts_id: Option<i64>,
 }
 
+/// A stored entry: its id and the fields its hash covers.
 #[derive(Deserialize)]
 struct Row {
     id: i64,
-    at: i64,
-    username: Option<String>,
-    user_id: Option<i64>,
-    role: Option<String>,
-    via: String,
-    token_id: Option<i64>,
-    view_as: Option<String>,
-    ip: Option<String>,
-    user_agent: Option<String>,
-    request_id: Option<String>,
-    category: String,
-    action: String,
-    table_name: Option<String>,
-    row_key: Option<String>,
-    object: Option<String>,
-    before_json: Option<String>,
-    after_json: Option<String>,
-    changed: Option<String>,
-    summary: String,
-    detail: Option<String>,
-    reverts_id: Option<i64>,
+    #[serde(flatten)]
+    sealed: Sealed,
 }
 
 const TABLE: &str = "rubbie_audit";
 
-const FIELDS: [Field<'static>; 22] = [
-    ("id", TABLE, "id"),
-    ("at", TABLE, "at"),
-    ("username", TABLE, "username"),
-    ("user_id", TABLE, "user_id"),
-    ("role", TABLE, "role"),
-    ("via", TABLE, "via"),
-    ("token_id", TABLE, "token_id"),
-    ("view_as", TABLE, "view_as"),
-    ("ip", TABLE, "ip"),
-    ("user_agent", TABLE, "user_agent"),
-    ("request_id", TABLE, "request_id"),
-    ("category", TABLE, "category"),
-    ("action", TABLE, "action"),
-    ("table_name", TABLE, "table_name"),
-    ("row_key", TABLE, "row_key"),
-    ("object", TABLE, "object"),
-    ("before_json", TABLE, "before_json"),
-    ("after_json", TABLE, "after_json"),
-    ("changed", TABLE, "changed"),
-    ("summary", TABLE, "summary"),
-    ("detail", TABLE, "detail"),
-    ("reverts_id", TABLE, "reverts_id"),
-];
+/// The columns a [`Row`] is read from.
+fn fields() -> Vec<Field<'static>> {
+    std::iter::once(("id", TABLE, "id")).chain(Sealed::COLUMNS.iter().map(|c| (*c, TABLE, *c))).collect()
+}
 
 impl TryFrom<Row> for AuditEntry {
     type Error = Error;
@@ -124,34 +87,35 @@ impl TryFrom<Row> for AuditEntry {
         let json = |text: Option<String>| -> Result<Option<Json>> {
             text.map(|t| serde_json::from_str(&t).map_err(Error::internal)).transpose()
         };
+        let s = r.sealed;
         Ok(AuditEntry {
             id: r.id,
-            at: r.at,
-            user: r.username,
-            user_id: r.user_id,
-            role: r.role,
-            via: r.via,
-            token_id: r.token_id,
-            view_as: r.view_as,
-            ip: r.ip,
-            user_agent: r.user_agent,
-            request_id: r.request_id,
-            category: Category::parse(&r.category)
-                .ok_or_else(|| Error::internal(format!("stored audit category {}", r.category)))?,
-            action: r.action,
-            table: r.table_name,
-            row_key: r.row_key,
-            object: r.object,
-            before: json(r.before_json)?,
-            after: json(r.after_json)?,
-            changed: r
+            at: s.at,
+            user: s.username,
+            user_id: s.user_id,
+            role: s.role,
+            via: s.via,
+            token_id: s.token_id,
+            view_as: s.view_as,
+            ip: s.ip,
+            user_agent: s.user_agent,
+            request_id: s.request_id,
+            category: Category::parse(&s.category)
+                .ok_or_else(|| Error::internal(format!("stored audit category {}", s.category)))?,
+            action: s.action,
+            table: s.table_name,
+            row_key: s.row_key,
+            object: s.object,
+            before: json(s.before_json)?,
+            after: json(s.after_json)?,
+            changed: s
                 .changed
                 .map(|c| serde_json::from_str(&c).map_err(Error::internal))
                 .transpose()?
                 .unwrap_or_default(),
-            summary: r.summary,
-            detail: json(r.detail)?,
-            reverts_id: r.reverts_id,
+            summary: s.summary,
+            detail: json(s.detail)?,
+            reverts_id: s.reverts_id,
         })
     }
 }
@@ -250,14 +214,14 @@ fn quote(backend: Backend, column: &str) -> String {
 pub(crate) async fn page(db: &Database, f: &Filter, limit: u64) -> Result<Vec<AuditEntry>> {
     let mut q = query_of(db.backend(), f);
     q.limit(limit);
-    let rows: Vec<Row> = fetch_all(db, &FIELDS, q).await?;
+    let rows: Vec<Row> = fetch_all(db, &fields(), q).await?;
     rows.into_iter().map(AuditEntry::try_from).collect()
 }
 
 /// One entry by id.
 pub(crate) async fn one(db: &Database, id: i64) -> Result<AuditEntry> {
     let q = Query::select().from(TABLE).and_where(Expr::col((TABLE, "id")).eq(id)).to_owned();
-    let rows: Vec<Row> = fetch_all(db, &FIELDS, q).await?;
+    let rows: Vec<Row> = fetch_all(db, &fields(), q).await?;
     rows.into_iter()
         .next()
         .map(AuditEntry::try_from)

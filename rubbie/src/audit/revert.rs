@@ -80,7 +80,8 @@ pub(crate) async fn revert(
         Category::Permission => permission(state, &actor, &entry, req).await,
         Category::Flag => flag(state, &actor, &entry, req).await,
         Category::Tracking => tracking(state, &actor, &entry, req).await,
-        other => Err(Error::BadRequest(format!("{} entries cannot be reverted", other.as_str()))),
+        // a refusal about the entry, not the request: 409 like the other "not now" answers
+        other => Err(Error::conflict(format!("{} entries cannot be reverted", other.as_str()))),
     }
 }
 
@@ -114,7 +115,7 @@ async fn row(
     let key = entry
         .row_key
         .clone()
-        .ok_or_else(|| Error::BadRequest(format!("{name} has no primary key: its rows cannot be reverted")))?;
+        .ok_or_else(|| Error::conflict(format!("{name} has no primary key: its rows cannot be reverted")))?;
     let (before, after) = (object(&entry.before), object(&entry.after));
     let writable = |c: &str| table.column(c).is_some_and(|c| !c.readonly);
     let usable = |(c, v): (&String, &Json)| (writable(c) && !is_marker(v)).then(|| (c.clone(), v.clone()));
@@ -129,14 +130,14 @@ async fn row(
             let values: Map<String, Json> =
                 changed.iter().filter_map(|c| before.get(c.as_str()).map(|v| (*c, v))).filter_map(usable).collect();
             if values.is_empty() {
-                return Err(Error::BadRequest("nothing to restore: only withheld or read-only columns changed".into()));
+                return Err(Error::conflict("nothing to restore: only withheld or read-only columns changed"));
             }
             let expected = values.keys().filter_map(|c| after.get(c).map(|v| (c.clone(), v.clone()))).collect();
             ("update", Some(values), expected)
         }
         "insert" => ("delete", None, after.iter().filter_map(usable).collect()),
         "delete" => ("insert", Some(before.iter().filter_map(restorable).collect()), Map::new()),
-        other => return Err(Error::BadRequest(format!("row entries of action {other} cannot be reverted"))),
+        other => return Err(Error::conflict(format!("row entries of action {other} cannot be reverted"))),
     };
     let mut plan = plan(entry, req, action);
     // What the role may not read stays out of the plan (the write itself checks what it may write).

@@ -41,10 +41,7 @@ pub(crate) async fn list(db: &Database, user_id: i64) -> Result<Vec<ApiToken>> {
 
 /// Creates a token; returns it and its secret (shown once).
 pub(crate) async fn create(db: &Database, user_id: i64, name: &str, actor: &Actor) -> Result<(ApiToken, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 190 {
-        return Err(Error::field("name", "must be 1 to 190 characters"));
-    }
+    let name = crate::text::name(name, 190).ok_or_else(|| Error::field("name", "must be 1 to 190 characters"))?;
     let secret = format!("rbt_{}", password::random_secret());
     let created_at = now();
     let mut tx = db.begin().await?;

@@ -59,6 +59,7 @@ pub struct UserChange {
     /// Enable or disable.
     pub active: Option<bool>,
     /// New password (at least 8 characters).
+    #[schema(min_length = 8)]
     pub password: Option<String>,
 }
 
@@ -71,7 +72,8 @@ fn check_password(password: &str) -> Result<()> {
 
 async fn check_role(db: &Database, role: &str) -> Result<()> {
     if !roles::role_exists(db, role).await? {
-        return Err(Error::field("role", format!("no role named {role:?}")));
+        // well-formed, but nothing by that name exists now: a conflict with the state, not a bad field
+        return Err(Error::conflict(format!("role: no role named {role:?}")));
     }
     Ok(())
 }
@@ -102,10 +104,8 @@ fn entry(action: &'static str, summary: String, user: &User) -> Entry {
 }
 
 pub(crate) async fn create(db: &Database, username: &str, password: &str, role: &str, actor: &Actor) -> Result<User> {
-    let username = username.trim();
-    if username.is_empty() || username.len() > 190 {
-        return Err(Error::field("username", "must be 1 to 190 characters"));
-    }
+    let username =
+        crate::text::name(username, 190).ok_or_else(|| Error::field("username", "must be 1 to 190 characters"))?;
     check_password(password)?;
     check_role(db, role).await?;
     let hash = password::hash(password)?;

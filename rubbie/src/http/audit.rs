@@ -32,11 +32,13 @@ const DEFAULT_LIMIT: u64 = 50;
 const MAX_LIMIT: u64 = 200;
 const MAX_TEXT: usize = 200;
 
-/// Which entries.
+/// Which entries (the list's and the export's filters).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session` or `audit`.
+    /// `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
+    /// `migration` or `audit`.
+    #[param(inline, value_type = Option<Category>)]
     pub category: Option<String>,
     /// User name of who made the change.
     pub user: Option<String>,
@@ -53,10 +55,19 @@ pub struct AuditParams {
     /// Before this time, Unix milliseconds.
     pub to: Option<i64>,
     /// Text in the summary or object (case-insensitive), at most 200 characters.
+    #[param(max_length = 200)]
     pub text: Option<String>,
+}
+
+/// Which page of the list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditPaging {
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{0,18}$")]
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
 
@@ -65,14 +76,7 @@ impl AuditParams {
         let category = self
             .category
             .as_deref()
-            .filter(|c| !c.is_empty())
             .map(|c| Category::parse(c).ok_or_else(|| Error::BadRequest(format!("category: {c:?} is not a category"))))
-            .transpose()?;
-        let before_id = self
-            .cursor
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(|c| c.parse::<i64>().map_err(|_| Error::BadRequest("cursor: not a cursor from this list".into())))
             .transpose()?;
         if self.text.as_deref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
             return Err(Error::BadRequest(format!("text: at most {MAX_TEXT} characters")));
@@ -88,10 +92,28 @@ impl AuditParams {
             from: self.from,
             to: self.to,
             text: given(&self.text),
-            before_id,
+            before_id: None,
             only_row_tables: None,
             except: None,
         })
+    }
+}
+
+impl AuditPaging {
+    /// Entries older than the cursor's.
+    fn before_id(&self) -> Result<Option<i64>> {
+        self.cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                // exactly the documented pattern: digits only (`parse` alone would take "+5")
+                let digits = c.len() <= 18 && c.bytes().all(|b| b.is_ascii_digit());
+                digits
+                    .then(|| c.parse::<i64>().ok())
+                    .flatten()
+                    .ok_or_else(|| Error::BadRequest("cursor: not a cursor from this list".into()))
+            })
+            .transpose()
     }
 
     fn limit(&self) -> Result<u64> {
@@ -113,15 +135,16 @@ pub struct AuditPage {
 
 /// Lists audit entries, newest first. Admins see every entry; other roles see the row entries
 /// of rows they may select, without the columns they may not read.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams, AuditPaging),
     responses((status = 200, body = AuditPage), (status = 400, body = crate::error::ErrorBody)))]
 pub(crate) async fn list_entries(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
     Query(params): Query<AuditParams>,
+    Query(paging): Query<AuditPaging>,
 ) -> Result<Json<AuditPage>> {
-    let (entries, next) =
-        visibility::page(state.db(), &state.schema(), &access, params.filter()?, params.limit()?).await?;
+    let filter = Filter { before_id: paging.before_id()?, ..params.filter()? };
+    let (entries, next) = visibility::page(state.db(), &state.schema(), &access, filter, paging.limit()?).await?;
     Ok(Json(AuditPage { entries, next_cursor: next.map(|id| id.to_string()) }))
 }
 
@@ -142,30 +165,22 @@ pub(crate) async fn get_entry(
         .ok_or_else(|| Error::NotFound(format!("no audit entry {id}")))
 }
 
-/// Export format and filters.
+/// The export's format (its filters are the list's).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditExportParams {
     /// `csv` (default) or `ndjson`.
+    #[param(inline, value_type = Option<AuditExportFormat>)]
     pub format: Option<String>,
-    /// `row`, `tracking`, `permission`, ... (as in the list).
-    pub category: Option<String>,
-    /// User name.
-    pub user: Option<String>,
-    /// Table name.
-    pub table: Option<String>,
-    /// Row key.
-    pub row_key: Option<String>,
-    /// Action.
-    pub action: Option<String>,
-    /// Entries of one request.
-    pub request_id: Option<String>,
-    /// From, Unix milliseconds.
-    pub from: Option<i64>,
-    /// Before, Unix milliseconds.
-    pub to: Option<i64>,
-    /// Text in the summary or object.
-    pub text: Option<String>,
+}
+
+/// The export's file formats (the schema of `format`; the handler matches the text).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum AuditExportFormat {
+    Csv,
+    Ndjson,
 }
 
 const CSV_COLUMNS: [&str; 16] = [
@@ -214,30 +229,20 @@ fn csv_row(e: &AuditEntry) -> String {
 }
 
 /// Streams the matching entries (as the list would show them) as CSV or NDJSON, newest first.
-#[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit", params(AuditExportParams),
-    responses((status = 200, description = "the entries, streamed", content_type = "text/csv"),
+#[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit", params(AuditExportParams, AuditParams),
+    responses((status = 200, description = "the entries, streamed",
+               content((String = "text/csv"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::error::ErrorBody)))]
 pub(crate) async fn export_entries(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
     Query(p): Query<AuditExportParams>,
+    Query(params): Query<AuditParams>,
 ) -> Result<Response> {
     let csv = match p.format.as_deref().unwrap_or("csv") {
         "csv" => true,
         "ndjson" => false,
         other => return Err(Error::BadRequest(format!("format: {other:?} is not one of csv, ndjson"))),
-    };
-    let params = AuditParams {
-        category: p.category,
-        user: p.user,
-        table: p.table,
-        row_key: p.row_key,
-        action: p.action,
-        request_id: p.request_id,
-        from: p.from,
-        to: p.to,
-        text: p.text,
-        ..AuditParams::default()
     };
     let mut filter = params.filter()?;
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);

@@ -135,7 +135,8 @@ pub struct TokenList {
 /// A new token's name.
 #[derive(Deserialize, ToSchema)]
 pub struct NewToken {
-    /// What the token is for.
+    /// What the token is for, 1 to 190 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub name: String,
 }
 

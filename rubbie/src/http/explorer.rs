@@ -25,7 +25,8 @@ const HISTORY_LIMIT: i64 = 200;
 const CREDENTIAL_HEADERS: [&str; 4] = ["cookie", "authorization", "x-csrf-token", "proxy-authorization"];
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Bodies past this size are not kept (the explorer is for trying, not for bulk data).
-const MAX_BODY: usize = 256 * 1024;
+/// Characters of a stored body (bytes are at most four times that).
+const MAX_BODY: usize = 262_144;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -44,6 +45,7 @@ pub struct StoredRequest {
     /// Name of a saved request.
     pub name: Option<String>,
     /// HTTP method.
+    #[schema(value_type = HttpMethod)]
     pub method: String,
     /// URL (path and query, or absolute).
     pub url: String,
@@ -74,35 +76,48 @@ pub struct RequestList {
 #[derive(Deserialize, ToSchema)]
 pub struct HistoryEntry {
     /// HTTP method.
+    #[schema(value_type = HttpMethod)]
     pub method: String,
-    /// URL.
+    /// URL: 1 to 8192 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 8192, pattern = r"[^ \t\r\n]")]
     pub url: String,
     /// Request headers (credentials are dropped before storing).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    /// Request body.
+    /// Request body, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub body: Option<String>,
-    /// Response status.
+    /// Response status (0 when no response came).
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
+    #[schema(minimum = 0, maximum = 999)]
     pub status: Option<i64>,
     /// Response time in milliseconds.
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
+    #[schema(minimum = 0)]
     pub duration_ms: Option<i64>,
     /// Response size in bytes.
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
+    #[schema(minimum = 0)]
     pub response_size: Option<i64>,
 }
 
 /// A request to save under a name.
 #[derive(Deserialize, ToSchema)]
 pub struct SavedRequest {
-    /// Name shown in the list.
+    /// Name shown in the list: 1 to 190 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub name: String,
     /// HTTP method.
+    #[schema(value_type = HttpMethod)]
     pub method: String,
-    /// URL.
+    /// URL: 1 to 8192 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 8192, pattern = r"[^ \t\r\n]")]
     pub url: String,
     /// Request headers (credentials are dropped before storing).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    /// Request body.
+    /// Request body, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub body: Option<String>,
 }
 
@@ -110,15 +125,32 @@ pub struct SavedRequest {
 #[derive(Deserialize, ToSchema)]
 pub struct SavedRequestUpdate {
     /// New name.
+    #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub name: Option<String>,
     /// New method.
+    #[schema(value_type = Option<HttpMethod>)]
     pub method: Option<String>,
     /// New URL.
+    #[schema(min_length = 1, max_length = 8192, pattern = r"[^ \t\r\n]")]
     pub url: Option<String>,
     /// New headers.
     pub headers: Option<BTreeMap<String, String>>,
-    /// New body.
+    /// New body, at most 262,144 characters.
+    #[schema(max_length = 262144)]
     pub body: Option<String>,
+}
+
+/// The methods the explorer sends (the schema of `method`; the handlers check the text).
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+enum HttpMethod {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
+    OPTIONS,
 }
 
 #[derive(Deserialize)]
@@ -184,14 +216,14 @@ fn checked(
     if !METHODS.contains(&method) {
         fields.insert("method".into(), vec![format!("one of {}", METHODS.join(", "))]);
     }
-    if url.trim().is_empty() || url.len() > 8192 {
+    if crate::text::name(url, 8192).is_none() {
         fields.insert("url".into(), vec!["must be 1 to 8192 characters".into()]);
     }
-    if body.is_some_and(|b| b.len() > MAX_BODY) {
-        fields.insert("body".into(), vec![format!("at most {MAX_BODY} bytes are kept")]);
+    if body.is_some_and(|b| b.chars().count() > MAX_BODY) {
+        fields.insert("body".into(), vec![format!("at most {MAX_BODY} characters are kept")]);
     }
     if let Some(name) = name
-        && (name.trim().is_empty() || name.len() > 190)
+        && crate::text::name(name, 190).is_none()
     {
         fields.insert("name".into(), vec!["must be 1 to 190 characters".into()]);
     }
@@ -278,6 +310,18 @@ pub(crate) async fn add_history(
     Json(req): Json<HistoryEntry>,
 ) -> Result<(StatusCode, Json<StoredRequest>)> {
     let headers = checked(&req.method, &req.url, &req.headers, req.body.as_deref(), None)?;
+    let mut fields = FieldErrors::new();
+    if req.status.is_some_and(|s| !(0..=999).contains(&s)) {
+        fields.insert("status".into(), vec!["must be 0 to 999".into()]);
+    }
+    for (name, value) in [("duration_ms", req.duration_ms), ("response_size", req.response_size)] {
+        if value.is_some_and(|v| v < 0) {
+            fields.insert(name.into(), vec!["must not be negative".into()]);
+        }
+    }
+    if !fields.is_empty() {
+        return Err(Error::fields("", fields));
+    }
     let stored = insert(
         state.db(),
         user.id,

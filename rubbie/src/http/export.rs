@@ -31,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` (default), `json` or `ndjson`.
+    #[param(inline, value_type = Option<Format>)]
     pub format: Option<String>,
     /// Filter in the where language (JSON). At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
@@ -44,8 +45,10 @@ pub struct ExportParams {
     pub columns: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Format {
+/// A file format of exports and imports.
+#[derive(Clone, Copy, PartialEq, utoipa::ToSchema)]
+#[schema(as = FileFormat, rename_all = "lowercase")]
+pub(crate) enum Format {
     Csv,
     Json,
     Ndjson,
@@ -131,7 +134,8 @@ pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
 /// Streams the current view of a table (all matching rows the user may read).
 #[utoipa::path(get, path = "/api/v1/tables/{table}/export", tag = "rows",
     params(("table" = String, Path, description = "table name"), ExportParams),
-    responses((status = 200, description = "the rows as CSV, JSON or NDJSON, streamed", content_type = "text/csv"),
+    responses((status = 200, description = "the rows as CSV, JSON or NDJSON, streamed",
+               content((String = "text/csv"), (String = "application/json"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn export_rows(
     State(state): State<AppState>,

@@ -31,6 +31,7 @@ pub struct FlagList {
 #[derive(Deserialize, ToSchema)]
 pub struct NewFlag {
     /// 1–100 characters of `a-z 0-9 . _ -`.
+    #[schema(pattern = r"^[a-z0-9._-]{1,100}$")]
     pub name: String,
     /// What it switches.
     pub description: Option<String>,

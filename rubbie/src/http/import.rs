@@ -28,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
 pub struct ImportParams {
     /// `csv` (with a header line), `json` (an array of objects) or `ndjson` (an object per
     /// line); by default taken from the Content-Type.
+    #[param(inline, value_type = Option<super::export::Format>)]
     pub format: Option<String>,
     /// JSON object: file field → column name, or null to skip the field. Fields it does not
     /// name go to the column of the same name.

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use super::users::require_admin;
 use crate::audit::Actor;
 use crate::auth::CurrentUser;
@@ -63,9 +63,11 @@ pub struct RunRequest {
     /// `apply`, `rollback`, or a recovery action for a failed migration (`mark_applied`, `clear`).
     pub action: Action,
     /// Apply up to and including this version; roll back every migration above it (0: all);
-    /// the failed migration for a recovery action.
+    /// the failed migration for a recovery action (default: the one that failed).
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     pub target: Option<i64>,
     /// The versions the user confirmed, in order: the run is refused (409) when the plan differs.
+    #[serde(default, deserialize_with = "super::lenient::opt_ints")]
     pub expect: Option<Vec<i64>>,
 }
 
@@ -117,6 +119,7 @@ pub struct RunsParams {
     /// Runs older than this id (the previous page's last id).
     pub before: Option<i64>,
     /// Runs per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
 
@@ -156,6 +159,19 @@ pub(crate) async fn get_run(
     Ok(Json(runs::get(state.db(), id).await?))
 }
 
+/// One event of the stream, as OpenAPI 3.1 describes the items of `text/event-stream`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RunStreamEvent {
+    /// `end` for the last event (its data is the MigrationRun); the others are `message`s.
+    pub event: Option<String>,
+    /// The event's sequence number, for `Last-Event-ID`.
+    pub id: Option<String>,
+    /// JSON: a MigrationEvent, or the MigrationRun in `end`.
+    #[schema(content_media_type = "application/json")]
+    pub data: String,
+}
+
 /// How often the stream looks for new events.
 const POLL: Duration = Duration::from_millis(250);
 
@@ -165,7 +181,7 @@ const POLL: Duration = Duration::from_millis(250);
 #[utoipa::path(get, path = "/api/v1/migrations/runs/{id}/events", tag = "migrations",
     params(("id" = i64, Path, description = "run id")),
     responses((status = 200, description = "text/event-stream of MigrationEvent, then `end` with the MigrationRun",
-               content_type = "text/event-stream", body = String),
+               content_type = "text/event-stream", body = RunStreamEvent),
               (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn run_events(
     State(state): State<AppState>,

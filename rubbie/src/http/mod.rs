@@ -9,6 +9,7 @@ pub(crate) mod extract;
 pub(crate) mod flags;
 pub(crate) mod health;
 pub(crate) mod import;
+pub(crate) mod lenient;
 pub(crate) mod migrations;
 pub(crate) mod overview;
 pub(crate) mod permissions;

@@ -41,6 +41,7 @@ pub struct RoleList {
 #[derive(Deserialize, ToSchema)]
 pub struct NewRole {
     /// 1–64 characters of `a-z 0-9 _ -`.
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$")]
     pub name: String,
     /// What it is for.
     pub description: Option<String>,
@@ -49,7 +50,8 @@ pub struct NewRole {
 /// Changes to a role.
 #[derive(Deserialize, ToSchema)]
 pub struct RoleChange {
-    /// New name (users and rules follow).
+    /// New name (users and rules follow), 1–64 characters of `a-z 0-9 _ -`.
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$")]
     pub name: Option<String>,
     /// New description.
     pub description: Option<String>,
@@ -76,6 +78,7 @@ pub struct PreviewRequest {
     /// The draft select rule.
     pub rule: Rule,
     /// Rows to show (default 20).
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     pub limit: Option<u64>,
 }
 
@@ -198,7 +201,7 @@ fn operation(op: &str) -> Result<Operation> {
 /// Creates or replaces one rule.
 #[utoipa::path(put, path = "/api/v1/permissions/{role}/{table}/{operation}", tag = "permissions", request_body = Rule,
     params(("role" = String, Path, description = "role"), ("table" = String, Path, description = "table"),
-           ("operation" = String, Path, description = "select, insert, update or delete")),
+           ("operation" = Operation, Path, description = "select, insert, update or delete")),
     responses((status = 200, body = Permission), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn set_permission(
     State(state): State<AppState>,
@@ -219,7 +222,7 @@ pub(crate) async fn set_permission(
 /// Removes one rule.
 #[utoipa::path(delete, path = "/api/v1/permissions/{role}/{table}/{operation}", tag = "permissions",
     params(("role" = String, Path, description = "role"), ("table" = String, Path, description = "table"),
-           ("operation" = String, Path, description = "select, insert, update or delete")),
+           ("operation" = Operation, Path, description = "select, insert, update or delete")),
     responses((status = 204, description = "removed"), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn delete_permission(
     State(state): State<AppState>,
@@ -256,8 +259,11 @@ pub(crate) async fn import_permissions(
     state.refresh_schema().await?;
     let schema = state.schema();
     for p in &doc.permissions {
-        validate(&state, &schema, &p.table, p.operation, &p.rule)
-            .map_err(|e| Error::BadRequest(format!("{} {} {}: {e}", p.role, p.table, p.operation.as_str())))?;
+        validate(&state, &schema, &p.table, p.operation, &p.rule).map_err(|e| {
+            let message = format!("{} {} {}: {e}", p.role, p.table, p.operation.as_str());
+            // a table this database lacks is a conflict with its state; the rest is the rule's
+            if matches!(e, Error::NotFound(_)) { Error::conflict(message) } else { Error::BadRequest(message) }
+        })?;
     }
     store::import(state.db(), &doc, &actor).await?;
     state.sessions.clear();

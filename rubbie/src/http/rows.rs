@@ -23,7 +23,8 @@ use crate::state::AppState;
 pub const MAX_LIMIT: u64 = 1000;
 const DEFAULT_LIMIT: u64 = 50;
 /// Databases take signed 64-bit offsets.
-const MAX_OFFSET: u64 = i64::MAX as u64;
+/// 2^53 - 1: the largest offset every JSON client can write exactly (and far past any table).
+const MAX_OFFSET: u64 = 9_007_199_254_740_991;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -46,12 +47,15 @@ pub struct RowsParams {
     /// Sort: `col,-col2` (`-` for descending), at most 16 columns.
     pub order_by: Option<String>,
     /// Page size, 1 to 1000 (default 50).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
-    /// Rows to skip (offset pagination).
+    /// Rows to skip (offset pagination), at most 2^53 - 1.
+    #[param(maximum = 9_007_199_254_740_991_u64)]
     pub offset: Option<u64>,
     /// Cursor from `next_cursor` (keyset pagination; ignores `offset`).
     pub after: Option<String>,
     /// `exact`, `estimated` or `none` (default: exact, or estimated for big unfiltered tables).
+    #[param(inline, value_type = Option<CountMode>)]
     pub count: Option<String>,
     /// Columns to return, comma-separated (default: all).
     pub columns: Option<String>,
@@ -236,6 +240,7 @@ pub struct BulkRequest {
     pub set: Option<serde_json::Value>,
     /// The number of rows the user confirmed; if the selection now has another count, nothing
     /// happens (409).
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     pub expected: Option<u64>,
 }
 

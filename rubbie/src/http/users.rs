@@ -35,9 +35,11 @@ pub struct UserList {
 /// A new user.
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
-    /// Login name.
+    /// Login name, 1 to 190 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub username: String,
     /// Password (at least 8 characters).
+    #[schema(min_length = 8)]
     pub password: String,
     /// Role name (`admin` or a created role).
     pub role: String,

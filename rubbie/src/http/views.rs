@@ -68,7 +68,8 @@ pub struct ViewList {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ViewInput {
-    /// Name (required when creating), 1 to 190 characters.
+    /// Name (required when creating), 1 to 190 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub name: Option<String>,
     /// Filter in the where language. At most 16 levels of nesting, 2,000 conditions and 10,000 values.
     #[serde(rename = "where")]
@@ -82,6 +83,34 @@ pub struct ViewInput {
     pub columns: Option<Vec<String>>,
     /// Share with every user who can see the table.
     pub shared: Option<bool>,
+}
+
+/// The schema of a new view: [`ViewInput`] with `name` required (the handler reads a ViewInput
+/// and checks the name, so the two say the same).
+pub struct NewView;
+
+impl utoipa::PartialSchema for NewView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+        let mut schema = <ViewInput as utoipa::PartialSchema>::schema();
+        if let utoipa::openapi::RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.push("name".into());
+            let name = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("Name, 1 to 190 characters, not only blanks."))
+                .min_length(Some(1))
+                .max_length(Some(190))
+                .pattern(Some(r"[^ \t\r\n]"));
+            object.properties.insert("name".into(), name.into());
+        }
+        schema
+    }
+}
+
+impl ToSchema for NewView {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "NewView".into()
+    }
 }
 
 /// What is stored in `definition`.
@@ -181,7 +210,7 @@ async fn checked(
     name: &str,
     d: &Definition,
 ) -> Result<()> {
-    if name.trim().is_empty() || name.len() > 190 {
+    if crate::text::name(name, 190).is_none() {
         return Err(Error::field("name", "must be 1 to 190 characters"));
     }
     let sort = order::parse(table, d.order_by.as_deref())?;
@@ -250,7 +279,7 @@ pub(crate) async fn get_view(
 }
 
 /// Saves a view of the table for the signed-in user.
-#[utoipa::path(post, path = "/api/v1/tables/{table}/views", tag = "views", request_body = ViewInput,
+#[utoipa::path(post, path = "/api/v1/tables/{table}/views", tag = "views", request_body = NewView,
     params(("table" = String, Path, description = "table name")),
     responses((status = 201, body = SavedView), (status = 400, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),

@@ -115,8 +115,12 @@ pub(crate) fn plan(
             }
         }
         Action::MarkApplied | Action::Clear => {
-            let t = target.ok_or_else(|| Error::field("target", "give the failed migration's version"))?;
-            let info = statuses.iter().find(|m| m.version == t).expect("checked above");
+            // without a target: the failed migration (sqlx stops at the first, so there is one)
+            let info = match target {
+                Some(t) => statuses.iter().find(|m| m.version == t).expect("checked above"),
+                None => of(Status::Failed).next().ok_or_else(|| Error::conflict("no migration has failed"))?,
+            };
+            let t = info.version;
             if info.status != Status::Failed {
                 return Err(Error::conflict(format!("migration {t} has not failed (it is {:?})", info.status)));
             }

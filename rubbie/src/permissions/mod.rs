@@ -108,6 +108,6 @@ pub struct Rule {
     #[schema(value_type = HashMap<String, Value>)]
     pub presets: BTreeMap<String, Json>,
     /// At most this many rows per select.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::http::lenient::opt_int")]
     pub limit: Option<u64>,
 }

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Role {
     /// Unique name: 1–64 characters of `a-z 0-9 _ -`.
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$")]
     pub name: String,
     /// What the role is for.
     pub description: Option<String>,
@@ -43,6 +44,7 @@ pub struct Permission {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PermissionsDocument {
     /// Format version (1).
+    #[schema(minimum = 1, maximum = 1)]
     pub version: u32,
     /// Roles other than `admin`.
     pub roles: Vec<Role>,
@@ -91,7 +93,8 @@ pub(crate) fn validate_role_name(name: &str) -> Result<()> {
         return Err(Error::field("name", "use 1 to 64 characters of a-z, 0-9, '_' and '-'"));
     }
     if name == ADMIN_ROLE {
-        return Err(Error::field("name", "admin is built in"));
+        // a conflict with the role that always exists, not a malformed name
+        return Err(Error::conflict("admin is built in"));
     }
     Ok(())
 }

@@ -9,10 +9,8 @@ use crate::error::{Error, Result};
 /// The primary key values of `segment`, paired with their columns.
 pub(crate) fn parse(table: &Table, segment: &str) -> Result<Vec<(String, Json)>> {
     if table.primary_key.is_empty() {
-        return Err(Error::BadRequest(format!(
-            "{} has no primary key: rows cannot be addressed one by one",
-            table.name
-        )));
+        // a key that cannot name a row names none: 404, as a well-formed key of no row would
+        return Err(Error::NotFound(format!("{} has no primary key: rows cannot be addressed one by one", table.name)));
     }
     let parts: Vec<String> = if table.primary_key.len() == 1 {
         vec![segment.to_owned()]
@@ -20,7 +18,7 @@ pub(crate) fn parse(table: &Table, segment: &str) -> Result<Vec<(String, Json)>>
         segment.split(',').map(|p| p.replace("~2C", ",").replace("~7E", "~")).collect()
     };
     if parts.len() != table.primary_key.len() {
-        return Err(Error::BadRequest(format!(
+        return Err(Error::NotFound(format!(
             "row key {segment:?}: expected {} values ({}) separated by commas",
             table.primary_key.len(),
             table.primary_key.join(", ")

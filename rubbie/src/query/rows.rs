@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::permissions::{Access, Operation, TableAccess};
 
 /// How the total of a listing is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub(crate) enum CountMode {
     /// `COUNT(*)` with the filter.
     Exact,
@@ -371,7 +372,7 @@ pub(super) fn pk_condition(backend: Backend, table: &Table, key: &[(String, Json
     let mut all = Condition::all();
     for (name, value) in key {
         let column = table.column(name).ok_or_else(|| Error::internal(format!("pk column {name} missing")))?;
-        let bound = bind(backend, column, value).map_err(|m| Error::BadRequest(format!("row key: {name}: {m}")))?;
+        let bound = bind(backend, column, value).map_err(|m| Error::NotFound(format!("row key: {name}: {m}")))?;
         all = all.add(Expr::col((table.name.clone(), name.clone())).eq(bound));
     }
     Ok(all)

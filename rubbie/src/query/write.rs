@@ -545,7 +545,7 @@ fn keys_condition(backend: Backend, table: &Table, keys: &[Vec<(String, Json)>])
         let column = table.column(only).ok_or_else(|| Error::internal(format!("pk column {only} missing")))?;
         let values = keys
             .iter()
-            .map(|key| bind(backend, column, &key[0].1).map_err(|m| Error::BadRequest(format!("row key: {only}: {m}"))))
+            .map(|key| bind(backend, column, &key[0].1).map_err(|m| Error::NotFound(format!("row key: {only}: {m}"))))
             .collect::<Result<Vec<_>>>()?;
         if values.is_empty() {
             return Ok(Condition::all().add(Expr::cust("1 = 0")));
@@ -591,8 +591,9 @@ async fn record_keyless(
     tx.commit().await
 }
 
+/// 409: the request is well formed, the table holds more matching rows than one change may touch.
 fn too_many(max_rows: usize) -> Error {
-    Error::BadRequest(format!(
+    Error::conflict(format!(
         "a bulk change may touch at most {max_rows} rows (each gets its audit entry); narrow the selection"
     ))
 }

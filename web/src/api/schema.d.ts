@@ -1177,7 +1177,7 @@ export interface components {
         };
         /** @description A request that was sent, for the history. */
         HistoryEntry: {
-            /** @description Request body. */
+            /** @description Request body, at most 262,144 characters. */
             body?: string | null;
             /**
              * Format: int64
@@ -1189,7 +1189,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description HTTP method. */
-            method: string;
+            method: components["schemas"]["HttpMethod"];
             /**
              * Format: int64
              * @description Response size in bytes.
@@ -1197,10 +1197,10 @@ export interface components {
             response_size?: number | null;
             /**
              * Format: int64
-             * @description Response status.
+             * @description Response status (0 when no response came).
              */
             status?: number | null;
-            /** @description URL. */
+            /** @description URL: 1 to 8192 characters, not only blanks. */
             url: string;
         };
         /** @description The host application's name and version, shown on the settings page. */
@@ -1210,6 +1210,11 @@ export interface components {
             /** @description Application version. */
             version: string;
         };
+        /**
+         * @description The methods the explorer sends (the schema of `method`; the handlers check the text).
+         * @enum {string}
+         */
+        HttpMethod: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
         /** @description What an import did. */
         ImportResult: {
             /** @description Whether this was a dry run. */
@@ -1402,7 +1407,7 @@ export interface components {
         };
         /** @description A new token's name. */
         NewToken: {
-            /** @description What the token is for. */
+            /** @description What the token is for, 1 to 190 characters, not only blanks. */
             name: string;
         };
         /** @description A new user. */
@@ -1411,8 +1416,28 @@ export interface components {
             password: string;
             /** @description Role name (`admin` or a created role). */
             role: string;
-            /** @description Login name. */
+            /** @description Login name, 1 to 190 characters, not only blanks. */
             username: string;
+        };
+        /**
+         * @description A view to save, or (in a PATCH) the parts to change: absent fields keep their value; an
+         *     empty `where`/`search`/`order_by`/`columns` clears that part.
+         */
+        NewView: {
+            /** @description Columns shown, in order. */
+            columns?: string[] | null;
+            /** @description Name, 1 to 190 characters, not only blanks. */
+            name: string;
+            /** @description Sort (`col,-col2`), at most 16 columns. */
+            order_by?: string | null;
+            /** @description Quick search. */
+            search?: string | null;
+            /** @description Share with every user who can see the table. */
+            shared?: boolean | null;
+            /** @description Filter in the where language. At most 16 levels of nesting, 2,000 conditions and 10,000 values. */
+            where?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * @description An operation a rule allows.
@@ -1595,7 +1620,7 @@ export interface components {
         RoleChange: {
             /** @description New description. */
             description?: string | null;
-            /** @description New name (users and rules follow). */
+            /** @description New name (users and rules follow), 1–64 characters of `a-z 0-9 _ -`. */
             name?: string | null;
         };
         /** @description All roles, `admin` first. */
@@ -1699,7 +1724,7 @@ export interface components {
             /**
              * Format: int64
              * @description Apply up to and including this version; roll back every migration above it (0: all);
-             *     the failed migration for a recovery action.
+             *     the failed migration for a recovery action (default: the one that failed).
              */
             target?: number | null;
         };
@@ -1711,31 +1736,39 @@ export interface components {
              */
             id: number;
         };
+        /** @description One event of the stream, as OpenAPI 3.1 describes the items of `text/event-stream`. */
+        RunStreamEvent: {
+            /** @description JSON: a MigrationEvent, or the MigrationRun in `end`. */
+            data: string;
+            /** @description `end` for the last event (its data is the MigrationRun); the others are `message`s. */
+            event?: string | null;
+            /** @description The event's sequence number, for `Last-Event-ID`. */
+            id?: string | null;
+        };
         /** @description A request to save under a name. */
         SavedRequest: {
-            /** @description Request body. */
+            /** @description Request body, at most 262,144 characters. */
             body?: string | null;
             /** @description Request headers (credentials are dropped before storing). */
             headers?: {
                 [key: string]: string;
             };
             /** @description HTTP method. */
-            method: string;
-            /** @description Name shown in the list. */
+            method: components["schemas"]["HttpMethod"];
+            /** @description Name shown in the list: 1 to 190 characters, not only blanks. */
             name: string;
-            /** @description URL. */
+            /** @description URL: 1 to 8192 characters, not only blanks. */
             url: string;
         };
         /** @description Changes to a saved request. */
         SavedRequestUpdate: {
-            /** @description New body. */
+            /** @description New body, at most 262,144 characters. */
             body?: string | null;
             /** @description New headers. */
             headers?: {
                 [key: string]: string;
             } | null;
-            /** @description New method. */
-            method?: string | null;
+            method?: components["schemas"]["HttpMethod"] | null;
             /** @description New name. */
             name?: string | null;
             /** @description New URL. */
@@ -1861,7 +1894,7 @@ export interface components {
             /** @description `history` or `saved`. */
             kind: string;
             /** @description HTTP method. */
-            method: string;
+            method: components["schemas"]["HttpMethod"];
             /** @description Name of a saved request. */
             name?: string | null;
             /**
@@ -2010,7 +2043,7 @@ export interface components {
         ViewInput: {
             /** @description Columns shown, in order. */
             columns?: string[] | null;
-            /** @description Name (required when creating), 1 to 190 characters. */
+            /** @description Name (required when creating), 1 to 190 characters, not only blanks. */
             name?: string | null;
             /** @description Sort (`col,-col2`), at most 16 columns. */
             order_by?: string | null;
@@ -2081,8 +2114,11 @@ export interface operations {
     list_entries: {
         parameters: {
             query?: {
-                /** @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session` or `audit`. */
-                category?: string;
+                /**
+                 * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
+                 *     `migration` or `audit`.
+                 */
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
                 /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
@@ -2150,24 +2186,27 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `csv` (default) or `ndjson`. */
-                format?: string;
-                /** @description `row`, `tracking`, `permission`, ... (as in the list). */
-                category?: string;
-                /** @description User name. */
+                format?: "csv" | "ndjson";
+                /**
+                 * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
+                 *     `migration` or `audit`.
+                 */
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
+                /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
                 table?: string;
-                /** @description Row key. */
+                /** @description A row's key as in row URLs (with `table`: that row's history). */
                 row_key?: string;
-                /** @description Action. */
+                /** @description `insert`, `update`, `delete`, `create`, `track`, `login`, `login_failed`... */
                 action?: string;
                 /** @description Entries of one request. */
                 request_id?: string;
-                /** @description From, Unix milliseconds. */
+                /** @description From this time on, Unix milliseconds (inclusive). */
                 from?: number;
-                /** @description Before, Unix milliseconds. */
+                /** @description Before this time, Unix milliseconds. */
                 to?: number;
-                /** @description Text in the summary or object. */
+                /** @description Text in the summary or object (case-insensitive), at most 200 characters. */
                 text?: string;
             };
             header?: never;
@@ -2182,7 +2221,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
+                    "application/x-ndjson": string;
                 };
             };
             400: {
@@ -2380,6 +2420,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2430,6 +2479,24 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2621,6 +2688,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2790,6 +2866,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2932,6 +3017,15 @@ export interface operations {
             };
             /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3082,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3187,6 +3290,15 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3337,6 +3449,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -3476,6 +3606,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -3601,6 +3749,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -3687,7 +3853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["RunStreamEvent"];
                 };
             };
             /** @description Malformed parameters or body */
@@ -3948,6 +4114,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4023,6 +4198,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4052,7 +4236,7 @@ export interface operations {
                 /** @description table */
                 table: string;
                 /** @description select, insert, update or delete */
-                operation: string;
+                operation: components["schemas"]["Operation"];
             };
             cookie?: never;
         };
@@ -4105,6 +4289,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4134,7 +4327,7 @@ export interface operations {
                 /** @description table */
                 table: string;
                 /** @description select, insert, update or delete */
-                operation: string;
+                operation: components["schemas"]["Operation"];
             };
             cookie?: never;
         };
@@ -4279,6 +4472,15 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4438,6 +4640,24 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4672,7 +4892,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description What the path names does not exist (or is not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4703,7 +4941,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `csv` (default), `json` or `ndjson`. */
-                format?: string;
+                format?: "csv" | "json" | "ndjson";
                 /** @description Filter in the where language (JSON). At most 16 levels of nesting, 2,000 conditions and 10,000 values. */
                 where?: string;
                 /** @description Quick search across the readable text columns. */
@@ -4728,7 +4966,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
+                    "application/json": string;
+                    "application/x-ndjson": string;
                 };
             };
             400: {
@@ -4774,7 +5014,7 @@ export interface operations {
                  * @description `csv` (with a header line), `json` (an array of objects) or `ndjson` (an object per
                  *     line); by default taken from the Content-Type.
                  */
-                format?: string;
+                format?: "csv" | "json" | "ndjson";
                 /**
                  * @description JSON object: file field → column name, or null to skip the field. Fields it does not
                  *     name go to the column of the same name.
@@ -4834,6 +5074,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description What the path names does not exist (or is not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4875,12 +5124,12 @@ export interface operations {
                 order_by?: string;
                 /** @description Page size, 1 to 1000 (default 50). */
                 limit?: number;
-                /** @description Rows to skip (offset pagination). */
+                /** @description Rows to skip (offset pagination), at most 2^53 - 1. */
                 offset?: number;
                 /** @description Cursor from `next_cursor` (keyset pagination; ignores `offset`). */
                 after?: string;
                 /** @description `exact`, `estimated` or `none` (default: exact, or estimated for big unfiltered tables). */
-                count?: string;
+                count?: "exact" | "estimated" | "none";
                 /** @description Columns to return, comma-separated (default: all). */
                 columns?: string;
                 /** @description `true` adds `labels`: what the page's foreign-key values are called. */
@@ -4995,7 +5244,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description What the path names does not exist (or is not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5232,6 +5499,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5449,7 +5725,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ViewInput"];
+                "application/json": components["schemas"]["NewView"];
             };
         };
         responses: {
@@ -5496,6 +5772,15 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5715,6 +6000,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -5865,6 +6168,15 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6024,6 +6336,15 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -66,6 +66,7 @@ export type ImportResult = SuccessResponseJSON<paths['/api/v1/tables/{table}/imp
 export type ImportProblem = NonNullable<ErrorBody['error']['problems']>[number]
 export type SavedView = SuccessResponseJSON<paths['/api/v1/tables/{table}/views/{id}']['get']>
 export type ViewInput = NonNullable<paths['/api/v1/tables/{table}/views']['post']['requestBody']>['content']['application/json']
+export type ViewChange = NonNullable<paths['/api/v1/tables/{table}/views/{id}']['patch']['requestBody']>['content']['application/json']
 
 export type AuditEntry = SuccessResponseJSON<paths['/api/v1/audit/{id}']['get']>
 export type AuditPage = SuccessResponseJSON<paths['/api/v1/audit']['get']>

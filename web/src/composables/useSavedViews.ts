@@ -1,7 +1,7 @@
 import { ref } from 'vue'
 import { api, unwrap } from '@/api/client'
 import { toApiError } from '@/api/errors'
-import type { SavedView, ViewInput } from '@/api/types'
+import type { SavedView, ViewChange, ViewInput } from '@/api/types'
 
 /**
  * A table's saved views (the user's own and the shared ones, by name) and the calls that change
@@ -36,7 +36,7 @@ export function useSavedViews(table: () => string) {
     return v
   }
 
-  async function update(id: number, body: ViewInput): Promise<SavedView> {
+  async function update(id: number, body: ViewChange): Promise<SavedView> {
     const v = await unwrap(api.PATCH('/api/v1/tables/{table}/views/{id}', { params: one(id), body }))
     put(v)
     return v

@@ -78,9 +78,12 @@ export function dayStart(date: string, days = 0): number | undefined {
 /** Filters → the list's query parameters (`from`/`to` as milliseconds, `to` the end of its day). */
 export function auditListQuery(f: AuditFilters): AuditQuery {
   const q: AuditQuery = {}
-  for (const k of ['category', 'user', 'table', 'row_key', 'action', 'request_id', 'text'] as const) {
+  for (const k of ['user', 'table', 'row_key', 'action', 'request_id', 'text'] as const) {
     if (f[k]) q[k] = f[k]
   }
+  // a category from a hand-edited URL that is not one is left out rather than refused
+  const category = CATEGORIES.find((c) => c === f.category)
+  if (category) q.category = category
   const from = dayStart(f.from)
   const to = dayStart(f.to, 1)
   if (from !== undefined) q.from = from

@@ -1,11 +1,11 @@
 // The explorer's request: sending it, cURL, deep links, header defaults. Pure except `sendRequest`.
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { VIEW_AS_HEADER } from '@/api/client'
-import type { KeyValue } from './openapi'
+import { METHODS, type HttpMethod, type KeyValue } from './openapi'
 
 /** A request as the builder holds it (URL relative to the origin, or absolute). */
 export interface DraftRequest {
-  method: string
+  method: HttpMethod
   url: string
   headers: Record<string, string>
   body: string | null
@@ -101,7 +101,9 @@ export function explorerQuery(req: DraftRequest): LocationQueryRaw {
 export function parseExplorerQuery(query: LocationQuery): DraftRequest | null {
   const url = first(query.url)
   if (!url) return null
-  const method = (first(query.method) ?? 'GET').toUpperCase()
+  const asked = (first(query.method) ?? 'GET').toUpperCase()
+  // a link with a method the explorer does not send opens as GET
+  const method = METHODS.find((m) => m === asked) ?? 'GET'
   let headers: Record<string, string> = {}
   const rawHeaders = first(query.headers)
   if (rawHeaders) {

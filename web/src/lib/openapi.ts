@@ -62,12 +62,14 @@ export interface OpenApiDoc {
 }
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+/** An HTTP method the explorer sends (and the API stores in history and saved requests). */
+export type HttpMethod = (typeof METHODS)[number]
 
 /** One operation of the catalogue, with everything the request builder needs. */
 export interface Operation {
   /** `GET /api/v1/tables` — unique in a document. */
   id: string
-  method: string
+  method: HttpMethod
   /** The path as written in the document (`/api/v1/tables/{table}`). */
   path: string
   tag: string

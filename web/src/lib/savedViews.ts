@@ -1,6 +1,6 @@
 /** Saved views ↔ the table page's URL state (lib/view.ts). */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import type { SavedView, ViewInput } from '@/api/types'
+import type { SavedView, ViewChange } from '@/api/types'
 import { viewQuery, type ViewState } from './view'
 
 /** The URL parameters a view is made of (paging and count are not part of a view). */
@@ -68,7 +68,7 @@ function canonical(v: unknown): string {
  * view (`overwrite`), they are sent empty, which clears them. Throws when the URL's filter is not
  * JSON (the grid shows that error already).
  */
-export function viewInput(state: ViewState, overwrite: boolean): ViewInput {
+export function viewInput(state: ViewState, overwrite: boolean): ViewChange {
   let where: Record<string, unknown> | undefined
   if (state.where) {
     try {
@@ -77,7 +77,7 @@ export function viewInput(state: ViewState, overwrite: boolean): ViewInput {
       throw new Error('The filter in the URL is not valid JSON: fix or clear it first.')
     }
   }
-  const body: ViewInput = {}
+  const body: ViewChange = {}
   if (where || overwrite) body.where = where ?? {}
   if (state.search || overwrite) body.search = state.search
   if (state.orderBy || overwrite) body.order_by = state.orderBy

@@ -69,7 +69,7 @@ describe('automatic headers', () => {
 
 describe('deep links', () => {
   it('round-trips a request through the URL query, without the CSRF token', () => {
-    const req = { method: 'POST', url: '/admin/api/v1/flags', headers: { 'X-CSRF-Token': 't', 'X-Demo': '1' }, body: '{"name":"a"}' }
+    const req = { method: 'POST' as const, url: '/admin/api/v1/flags', headers: { 'X-CSRF-Token': 't', 'X-Demo': '1' }, body: '{"name":"a"}' }
     const q = explorerQuery(req)
     expect(q).toEqual({ method: 'POST', url: '/admin/api/v1/flags', body: '{"name":"a"}', headers: '{"X-Demo":"1"}' })
     expect(parseExplorerQuery(q as Record<string, string>)).toEqual({ ...req, headers: { 'X-Demo': '1' } })

@@ -25,7 +25,7 @@ describe('explorer store', () => {
     })
     const store = useExplorerStore()
     await store.loadLists()
-    const entry = { method: 'POST', url: '/x', headers: { A: '1' }, body: '{}', status: 201, duration_ms: 3, response_size: 2 }
+    const entry = { method: 'POST' as const, url: '/x', headers: { A: '1' }, body: '{}', status: 201, duration_ms: 3, response_size: 2 }
     await store.addHistory(entry)
     expect(store.history.map((r) => r.id)).toEqual([2, 1])
     const post = calls.find((c) => c.method === 'POST')!

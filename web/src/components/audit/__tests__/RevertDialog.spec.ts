@@ -96,7 +96,7 @@ describe('RevertDialog', () => {
   })
 
   it('shows the refusal of an entry that cannot be reverted', async () => {
-    mockFetch({ 'POST /api/v1/audit/4/revert': { status: 400, body: { error: { code: 'bad_request', message: 'user entries cannot be reverted' } } } })
+    mockFetch({ 'POST /api/v1/audit/4/revert': { status: 409, body: { error: { code: 'conflict', message: 'user entries cannot be reverted' } } } })
     signIn('admin')
     const w = mount(RevertDialog, { props: { entry: auditEntry(4, { category: 'user' }) } })
     await flushPromises()
