@@ -145,6 +145,14 @@ async fn apply_and_roll_back_to_a_target_refusing_irreversible_steps_before_any_
         assert_eq!(done["user"], common::ADMIN.0);
         assert_eq!(done["steps"].as_array().unwrap().len(), 2, "{done}");
         assert_eq!(statuses(&mut c).await, st(&[(1, "applied"), (2, "applied"), (3, "pending")]), "{b:?}");
+        // The home page counts them.
+        let home = c.get("/admin/api/v1/overview").await;
+        assert_eq!(
+            home.json["migrations"],
+            json!({"applied": 2, "pending": 1, "failed": 0, "mismatch": 0, "missing": 0, "running": false}),
+            "{b:?}: {}",
+            home.text
+        );
 
         // The plan the user confirmed no longer matches: nothing runs.
         let stale = c
@@ -234,6 +242,7 @@ async fn a_failed_migration_is_reported_and_recovered() {
         assert!(error.to_lowercase().contains("syntax"), "{b:?}: the database's message: {error}");
         assert_eq!(failed["steps"][0]["kind"], "step_failed");
         assert_eq!(statuses(&mut c).await, st(&[(1, "applied"), (2, "failed")]), "{b:?}");
+        assert_eq!(c.get("/admin/api/v1/overview").await.json["migrations"]["failed"], 1, "{b:?}: home shows it");
         let detail = c.get("/admin/api/v1/migrations/2").await;
         assert!(detail.json["error"].as_str().is_some_and(|e| e.to_lowercase().contains("syntax")), "{}", detail.text);
         // PostgreSQL and SQLite roll the step back whole; MySQL commits DDL as it goes.

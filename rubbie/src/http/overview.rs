@@ -1,5 +1,6 @@
 //! The home page's overview: the tables with their sizes, the latest changes, activity per day,
-//! and (for admins) users and roles. Later areas add their health here (migrations, events).
+//! and (for admins) users, roles and where the host's migrations stand. Events add theirs when
+//! they land.
 
 use axum::Router;
 use axum::extract::State;
@@ -58,6 +59,8 @@ pub struct Overview {
     pub activity: Vec<DayCount>,
     /// Users and roles (admins only).
     pub people: Option<PeopleSummary>,
+    /// The host's migrations (admins only; null when the host gave none).
+    pub migrations: Option<crate::migrations::MigrationHealth>,
 }
 
 /// The home page's overview, in a handful of cheap queries however many tables there are.
@@ -95,5 +98,6 @@ pub(crate) async fn overview(
         recent,
         activity: activity.into_iter().map(|(day, count)| DayCount { day, count }).collect(),
         people,
+        migrations: if admin { crate::migrations::health(&state).await? } else { None },
     }))
 }

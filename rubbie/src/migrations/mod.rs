@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 use plan::{Action, Direction, Step};
 use runs::MigrationRun;
-use status::MigrationInfo;
+use status::{MigrationInfo, Status};
 
 /// Who holds the migration lock.
 #[derive(Serialize, ToSchema)]
@@ -89,6 +89,41 @@ async fn load(state: &AppState) -> Result<(catalog::Catalog, Vec<MigrationInfo>)
     let catalog = catalog::load(&state.config.migrations).await?;
     let statuses = status::statuses(state.db(), &table_name(state), &catalog).await?;
     Ok((catalog, statuses))
+}
+
+/// Where the host's migrations stand, for the home page.
+#[derive(Serialize, ToSchema)]
+pub struct MigrationHealth {
+    /// Applied with the host's checksum.
+    pub applied: usize,
+    /// Not applied yet (out-of-order ones included).
+    pub pending: usize,
+    /// Failed: to mark applied or clear.
+    pub failed: usize,
+    /// Changed after they were applied.
+    pub mismatch: usize,
+    /// Applied in the database, unknown to the host.
+    pub missing: usize,
+    /// A console run is in progress.
+    pub running: bool,
+}
+
+/// The counts of the migrations page (none when the host gave no migrations).
+pub(crate) async fn health(state: &AppState) -> Result<Option<MigrationHealth>> {
+    let config = &state.config.migrations;
+    if config.migrator.is_none() && config.dir.is_none() {
+        return Ok(None);
+    }
+    let (_, migrations) = load(state).await?;
+    let count = |of: &[Status]| migrations.iter().filter(|m| of.contains(&m.status)).count();
+    Ok(Some(MigrationHealth {
+        applied: count(&[Status::Applied]),
+        pending: count(&[Status::Pending, Status::OutOfOrder]),
+        failed: count(&[Status::Failed]),
+        mismatch: count(&[Status::Mismatch]),
+        missing: count(&[Status::Missing]),
+        running: runs::active(state.db()).await?.is_some(),
+    }))
 }
 
 /// The migrations page: every migration, the lock and the run in progress.

@@ -42,7 +42,8 @@ pub struct MigrationRun {
     /// Why it failed, with the database's message.
     pub error: Option<String>,
     /// The steps it ran (or tried), in order, with the SQL of each.
-    #[serde(default)]
+    #[serde(default)] // the row read from the database has none; they are added after
+    #[schema(required = true)]
     pub steps: Vec<MigrationEvent>,
 }
 

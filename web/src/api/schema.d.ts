@@ -1303,6 +1303,21 @@ export interface components {
              */
             version?: number | null;
         };
+        /** @description Where the host's migrations stand, for the home page. */
+        MigrationHealth: {
+            /** @description Applied with the host's checksum. */
+            applied: number;
+            /** @description Failed: to mark applied or clear. */
+            failed: number;
+            /** @description Changed after they were applied. */
+            mismatch: number;
+            /** @description Applied in the database, unknown to the host. */
+            missing: number;
+            /** @description Not applied yet (out-of-order ones included). */
+            pending: number;
+            /** @description A console run is in progress. */
+            running: boolean;
+        };
         /** @description One migration, as the list shows it. */
         MigrationInfo: {
             /** @description The checksum recorded when it was applied, hex. */
@@ -1380,7 +1395,7 @@ export interface components {
             /** @description `running`, `succeeded`, `failed`, or `interrupted` (its instance stopped mid-run). */
             status: string;
             /** @description The steps it ran (or tried), in order, with the SQL of each. */
-            steps?: components["schemas"]["MigrationEvent"][];
+            steps: components["schemas"]["MigrationEvent"][];
             /**
              * Format: int64
              * @description The target version asked for, if any.
@@ -1448,6 +1463,7 @@ export interface components {
         Overview: {
             /** @description Changes per UTC day over the last 14 days (sign-ins left out), days without changes left out. */
             activity: components["schemas"]["DayCount"][];
+            migrations?: components["schemas"]["MigrationHealth"] | null;
             people?: components["schemas"]["PeopleSummary"] | null;
             /** @description The latest changes the user may see (sign-ins left out), newest first. */
             recent: components["schemas"]["AuditEntry"][];

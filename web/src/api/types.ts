@@ -79,6 +79,7 @@ export type ChainVerification = SuccessResponseJSON<paths['/api/v1/audit/verify'
 export type Overview = SuccessResponseJSON<paths['/api/v1/overview']['get']>
 export type DayCount = Overview['activity'][number]
 export type PeopleSummary = NonNullable<Overview['people']>
+export type MigrationHealth = NonNullable<Overview['migrations']>
 
 export type MigrationList = SuccessResponseJSON<paths['/api/v1/migrations']['get']>
 export type MigrationInfo = MigrationList['migrations'][number]
@@ -86,4 +87,4 @@ export type MigrationDetail = SuccessResponseJSON<paths['/api/v1/migrations/{ver
 export type MigrationRunRequest = NonNullable<paths['/api/v1/migrations/runs']['post']['requestBody']>['content']['application/json']
 export type MigrationPlan = SuccessResponseJSON<paths['/api/v1/migrations/plan']['post']>
 export type MigrationRun = SuccessResponseJSON<paths['/api/v1/migrations/runs/{id}']['get']>
-export type MigrationEvent = NonNullable<MigrationRun['steps']>[number]
+export type MigrationEvent = MigrationRun['steps'][number]

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { configureApi } from '@/api/client'
 import { useAuthStore } from '@/stores/auth'
@@ -17,16 +17,22 @@ const overview = (over: object = {}) => ({
   recent: [auditEntry(2, { summary: 'Updated customers 1 (Anna)' })],
   activity: [{ day: today, count: 4 }, { day: today - 2 * DAY, count: 8 }],
   people: { users: 5, active_users: 4, roles: 3 },
+  migrations: { applied: 5, pending: 0, failed: 0, mismatch: 0, missing: 0, running: false },
   ...over,
 })
 
 let w: VueWrapper | null = null
+
+/** A stat card's number and label as one line. */
+const statText = (stat: DOMWrapper<Element>) =>
+  `${stat.find('.stat-value').text()} ${stat.find('.stat-label').text()}`.replace(/\s+/g, ' ').trim()
 
 async function open(role: string) {
   useAuthStore().user = { id: 1, username: 'u', role }
   ;({ w } = await mountAt('/', [
     { path: '/', name: 'home', component: HomeView },
     { path: '/activity', name: 'activity', component: { template: '<div />' } },
+    { path: '/migrations', name: 'migrations', component: { template: '<div />' } },
     ...entryTargetRoutes,
   ]))
 }
@@ -69,6 +75,31 @@ describe('HomeView', () => {
     expect(w!.find('[data-testid="stat-users"]').text()).toContain('4 active')
     expect(w!.find('[data-testid="stat-roles"]').text()).toContain('3')
     expect(w!.find('[data-testid="stat-untracked"]').text()).toContain('3')
+    const migrations = w!.find('[data-testid="stat-migrations"]')
+    expect(statText(migrations)).toBe('5 migrations applied')
+    expect(migrations.classes()).not.toContain('stat-warn')
+  })
+
+  it('puts the most pressing migration state first, and shows none for a host without migrations', async () => {
+    const health = (over: object) => ({ applied: 4, pending: 2, failed: 0, mismatch: 0, missing: 0, running: false, ...over })
+    const cases: [object, string][] = [
+      [{ failed: 1 }, '1 failed migration · 4 applied'],
+      [{ mismatch: 1, missing: 1 }, '2 migrations changed or unknown to the host · 4 applied'],
+      [{}, '2 pending migrations · 4 applied'],
+      [{ running: true }, '2 pending migrations · running now'],
+    ]
+    for (const [over, text] of cases) {
+      mockFetch({ 'GET /api/v1/overview': { status: 200, body: overview({ migrations: health(over) }) } })
+      await open('admin')
+      const stat = w!.find('[data-testid="stat-migrations"]')
+      expect(statText(stat)).toBe(text)
+      expect(stat.classes()).toContain('stat-warn')
+      expect(stat.attributes('href')).toBe('/migrations')
+      w!.unmount()
+    }
+    mockFetch({ 'GET /api/v1/overview': { status: 200, body: overview({ migrations: null }) } })
+    await open('admin')
+    expect(w!.find('[data-testid="stat-migrations"]').exists()).toBe(false)
   })
 
   it('others see no people counts, and no estimate column when there are none', async () => {
