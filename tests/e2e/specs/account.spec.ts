@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 
 // The Account page and personal API tokens, in its own browser context (serial, one worker),
 // against a running test_project. Needs RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD
@@ -7,39 +7,29 @@ import { password, submitSignIn, username } from './support'
 
 const TOKEN = `e2e-token-${Date.now().toString(36)}`
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let secret = ''
 /** The mount (`RUBBIE_E2E_URL`, with its trailing slash). */
 let base = ''
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  base = testInfo.project.use.baseURL ?? ''
-  context = await browser.newContext()
-  page = await context.newPage()
-})
-
-test.afterAll(async () => {
-  // a failed run still revokes its token (with itself: a Bearer request needs no CSRF token)
-  if (secret) {
-    const headers = { Authorization: `Bearer ${secret}` }
-    const list = await page.request.get(apiUrl('api/v1/auth/tokens'), { headers })
-    if (list.ok()) {
-      const { tokens } = (await list.json()) as { tokens: { id: number; name: string }[] }
-      for (const t of tokens.filter((t) => t.name === TOKEN)) {
-        await page.request.delete(apiUrl(`api/v1/auth/tokens/${t.id}`), { headers })
+serialPage({
+  ready: (p, mount) => {
+    page = p
+    base = mount
+  },
+  cleanUp: async () => {
+    // a failed run still revokes its token (with itself: a Bearer request needs no CSRF token)
+    if (secret) {
+      const headers = { Authorization: `Bearer ${secret}` }
+      const list = await page.request.get(apiUrl('api/v1/auth/tokens'), { headers })
+      if (list.ok()) {
+        const { tokens } = (await list.json()) as { tokens: { id: number; name: string }[] }
+        for (const t of tokens.filter((t) => t.name === TOKEN)) {
+          await page.request.delete(apiUrl(`api/v1/auth/tokens/${t.id}`), { headers })
+        }
       }
     }
-  }
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+  },
 })
 
 /** An absolute URL under the mount (`baseURL` ends with `/`): `apiUrl('api/v1/auth/me')`. */

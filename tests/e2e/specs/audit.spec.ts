@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 import { Api } from './api'
 
 // The audit log in the browser (serial, its own context): edit a row, see the entry and its diff
@@ -10,28 +10,18 @@ import { Api } from './api'
 const stamp = Date.now().toString(36)
 const NAME = `e2e-audit-${stamp}`
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let api: Api
 let rowId = 0
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-  api = new Api(page, testInfo.project.use.baseURL ?? '')
-})
-
-test.afterAll(async () => {
-  if (rowId) await api.send('DELETE', `api/v1/tables/categories/rows/${rowId}`)
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, base) => {
+    page = p
+    api = new Api(page, base)
+  },
+  cleanUp: async () => {
+    if (rowId) await api.send('DELETE', `api/v1/tables/categories/rows/${rowId}`)
+  },
 })
 
 const rowPage = () => `tables/categories/rows/${rowId}`

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
-import { password, submitSignIn, username } from './support'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
 
 // The data browser's power tools, in its own browser context (serial, one worker): the filter
 // builder, quick search, multi-column sort, keyset paging and estimated counts, the column chooser,
@@ -10,34 +10,25 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 
 const PREFIX = `e2e-bulk-${Date.now().toString(36)}`
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let base = ''
 let csrf = ''
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  base = testInfo.project.use.baseURL ?? ''
-  context = await browser.newContext({ acceptDownloads: true })
-  page = await context.newPage()
-})
-
-test.afterAll(async () => {
-  // a failed run still removes its categories
-  if (csrf) {
-    await page.request.post(apiUrl('api/v1/tables/categories/bulk'), {
-      headers: { 'X-CSRF-Token': csrf },
-      data: { action: 'delete', where: { name: { _like: `${PREFIX}%` } } },
-    })
-  }
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  context: { acceptDownloads: true },
+  ready: (p, mount) => {
+    page = p
+    base = mount
+  },
+  cleanUp: async () => {
+    // a failed run still removes its categories
+    if (csrf) {
+      await page.request.post(apiUrl('api/v1/tables/categories/bulk'), {
+        headers: { 'X-CSRF-Token': csrf },
+        data: { action: 'delete', where: { name: { _like: `${PREFIX}%` } } },
+      })
+    }
+  },
 })
 
 function apiUrl(path: string): string {

@@ -1,27 +1,15 @@
 import { expect, test, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { password, serialPage, submitSignIn, username } from './support'
 
 // One signed-in browser page walks through the console, step by step (serial, one worker).
 // Needs a running test_project: RUBBIE_E2E_URL, RUBBIE_E2E_USERNAME, RUBBIE_E2E_PASSWORD.
 
-
-test.describe.configure({ mode: 'serial' })
-
 let page: Page
 
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage()
-})
-
-test.afterAll(async () => {
-  await page.close()
-})
-
-// Screenshot of the shared page when a step fails (the built-in one covers only per-test pages).
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p) => {
+    page = p
+  },
 })
 
 const rows = () => page.getByTestId('grid-row')

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { password, serialPage, submitSignIn, username } from './support'
 
 // The API explorer, Settings (server, configuration, feature flags) and Swagger UI, walked through
 // on one signed-in page (serial, one worker), against a running test_project.
@@ -8,22 +8,12 @@ import { password, submitSignIn, username } from './support'
 
 const FLAG = 'shop.maintenance'
 
-test.describe.configure({ mode: 'serial' })
-
 let page: Page
 
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage()
-})
-
-test.afterAll(async () => {
-  await page.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p) => {
+    page = p
+  },
 })
 
 const status = () => page.getByTestId('response-status')

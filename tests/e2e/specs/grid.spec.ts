@@ -1,5 +1,5 @@
-import { password, submitSignIn, username } from './support'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
 
 // The table page's grid as an editor, in its own browser context (serial, one worker): in-place
 // cell edits (saved, refused by the database, cancelled), keyboard navigation, `/` to search, the
@@ -9,32 +9,22 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 
 const PREFIX = `e2e-grid-${Date.now().toString(36)}`
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let base = ''
 let csrf = ''
 /** Orders this run created (the seed order and its duplicates). */
 const created: number[] = []
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  base = testInfo.project.use.baseURL ?? ''
-  context = await browser.newContext()
-  page = await context.newPage()
-})
-
-test.afterAll(async () => {
-  for (const id of created) {
-    await page.request.delete(apiUrl(`api/v1/tables/orders/rows/${id}`), { headers: { 'X-CSRF-Token': csrf } })
-  }
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, mount) => {
+    page = p
+    base = mount
+  },
+  cleanUp: async () => {
+    for (const id of created) {
+      await page.request.delete(apiUrl(`api/v1/tables/orders/rows/${id}`), { headers: { 'X-CSRF-Token': csrf } })
+    }
+  },
 })
 
 function apiUrl(path: string): string {

@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 import { Api } from './api'
 
 // Importing files into a table from the console (its own browser context, serial): a CSV with a
@@ -9,27 +9,17 @@ import { Api } from './api'
 
 const PREFIX = `e2e-imp-${Date.now().toString(36)}`
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let api: Api
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-  api = new Api(page, testInfo.project.use.baseURL ?? '')
-})
-
-test.afterAll(async () => {
-  await api.send('POST', 'api/v1/tables/categories/bulk', { action: 'delete', where: { name: { _like: `${PREFIX}%` } } })
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, base) => {
+    page = p
+    api = new Api(page, base)
+  },
+  cleanUp: async () => {
+    await api.send('POST', 'api/v1/tables/categories/bulk', { action: 'delete', where: { name: { _like: `${PREFIX}%` } } })
+  },
 })
 
 const imported = () => api.rows<{ name: string; description: string | null; parent_id: number | null }>('categories', { name: { _like: `${PREFIX}%` } })

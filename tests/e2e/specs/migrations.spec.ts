@@ -1,28 +1,16 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 
 // The migrations page (serial, its own context): the demo's migrations listed as applied; roll
 // back the newest with the confirmation dialog showing its SQL and watch the streamed output;
 // apply it again. Leaves the schema as it found it (the newest migration only adds an index).
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-})
-
-test.afterAll(async () => {
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p) => {
+    page = p
+  },
 })
 
 const NEWEST = '20260101000005'

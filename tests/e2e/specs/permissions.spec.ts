@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 
 // Roles, the permission matrix and rule editor, users, "view as" and a restricted user's console,
 // walked through in its own browser context (serial, one worker), against a running test_project.
@@ -12,24 +12,12 @@ const USER = `e2e-user-${stamp}`
 const USER_PASSWORD = `e2e-pw-${stamp}`
 const ALLOWED = ['id', 'name', 'country']
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-})
-
-test.afterAll(async () => {
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p) => {
+    page = p
+  },
 })
 
 const tableLinks = () => page.getByTestId('table-list').locator('[data-testid^="table-link-"]')

@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 import { Api } from './api'
 
 // Foreign keys in the console (its own browser context, serial, read-only): a customer's row
@@ -7,9 +7,6 @@ import { Api } from './api'
 // the orders grid names customers instead of showing bare ids; the order form's customer picker
 // finds a customer by name. Changes nothing.
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let api: Api
 /** A customer with orders, one of those orders, and how many the customer has. */
@@ -17,20 +14,11 @@ let customer = { id: 0, name: '' }
 let orderId = 0
 let orderCount = 0
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-  api = new Api(page, testInfo.project.use.baseURL ?? '')
-})
-
-test.afterAll(async () => {
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, base) => {
+    page = p
+    api = new Api(page, base)
+  },
 })
 
 test('signs in and picks a customer with orders', async () => {

@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
 import { Api } from './api'
 
 // Tracking tables (its own browser context, serial): the demo's untracked `newsletter_signups`
@@ -8,27 +8,17 @@ import { Api } from './api'
 
 const TABLE = 'newsletter_signups'
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let api: Api
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-  api = new Api(page, testInfo.project.use.baseURL ?? '')
-})
-
-test.afterAll(async () => {
-  await api.send('POST', `api/v1/tables/${TABLE}/untrack`)
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, base) => {
+    page = p
+    api = new Api(page, base)
+  },
+  cleanUp: async () => {
+    await api.send('POST', `api/v1/tables/${TABLE}/untrack`)
+  },
 })
 
 const sidebarLink = () => page.getByTestId(`table-link-${TABLE}`)

@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { password, submitSignIn, username } from './support'
+import { password, serialPage, submitSignIn, username } from './support'
 import { Api } from './api'
 
 // Saved views (its own browser contexts, serial): save a view of `customers` with a filter, a
@@ -14,34 +14,24 @@ const USER = `e2e-viewer-${stamp}`
 const USER_PASSWORD = `e2e-pw-${stamp}`
 const WHERE = { country: { _eq: 'DE' } }
 
-test.describe.configure({ mode: 'serial' })
-
-let context: BrowserContext
 let page: Page
 let api: Api
 let other: BrowserContext | null = null
 let viewId = 0
 let userId = 0
 
-test.beforeAll(async ({ browser }, testInfo) => {
-  context = await browser.newContext()
-  page = await context.newPage()
-  api = new Api(page, testInfo.project.use.baseURL ?? '')
-})
-
-test.afterAll(async () => {
-  if (viewId) await api.send('DELETE', `api/v1/tables/customers/views/${viewId}`)
-  if (userId) await api.send('DELETE', `api/v1/users/${userId}`)
-  await api.send('DELETE', `api/v1/permissions/${ROLE}/customers/select`)
-  await api.send('DELETE', `api/v1/roles/${ROLE}`)
-  await other?.close()
-  await context.close()
-})
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('screenshot', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
-  }
+serialPage({
+  ready: (p, base) => {
+    page = p
+    api = new Api(page, base)
+  },
+  cleanUp: async () => {
+    if (viewId) await api.send('DELETE', `api/v1/tables/customers/views/${viewId}`)
+    if (userId) await api.send('DELETE', `api/v1/users/${userId}`)
+    await api.send('DELETE', `api/v1/permissions/${ROLE}/customers/select`)
+    await api.send('DELETE', `api/v1/roles/${ROLE}`)
+    await other?.close()
+  },
 })
 
 async function gridSettled(p: Page = page) {
