@@ -1,11 +1,12 @@
 //! No filter can take the host down: oversized and deeply nested where expressions sent to every
 //! endpoint that takes one are refused with a 400 that names the limit, expressions that fit are
-//! answered, and the router still answers afterwards — on every configured backend.
+//! answered, and the router still answers afterwards — on every configured backend. And JSON
+//! bodies follow the document: objects only, no U+0000, integers also as integral floats.
 
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Client, TestDb, enc};
+use common::{Client, TestDb, assert_error, enc};
 use serde_json::{Value, json};
 
 /// `_or` of `n` comparisons on the id.
@@ -116,6 +117,50 @@ async fn oversized_filters_are_refused_everywhere_and_the_host_keeps_answering()
             assert_eq!(reply.json["affected"], 5, "{b:?} {what}: every fixture gadget matches: {}", reply.text);
         }
         assert_eq!(client.get("/admin/api/v1/health").await.status, StatusCode::OK, "{b:?}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn json_bodies_are_objects_without_nul_and_take_integral_floats() {
+    for t in TestDb::all().await {
+        let b = t.backend();
+        let mut c = Client::signed_in(&t.db).await;
+        let created = c.send(Method::POST, "/admin/api/v1/flags", Some(json!({"name": "bodies"}))).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{b:?}: {}", created.text);
+
+        // serde would read the struct from an array of its fields; the schema says object
+        let array =
+            c.send_raw(Method::PATCH, "/admin/api/v1/flags/bodies", Some("[true, null]"), "application/json").await;
+        assert_error(&array, StatusCode::BAD_REQUEST, "bad_request");
+        assert!(array.text.contains("expected a JSON object"), "{b:?}: {}", array.text);
+        let flag = c.get("/admin/api/v1/flags").await;
+        assert!(flag.text.contains(r#""enabled":false"#), "{b:?}: nothing changed: {}", flag.text);
+
+        // U+0000 is refused everywhere alike (PostgreSQL cannot store it), an escaped backslash
+        // before "u0000" is just text
+        let nul = json!({"description": "a\u{0}b"});
+        assert_error(
+            &c.send(Method::PATCH, "/admin/api/v1/flags/bodies", Some(nul)).await,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        );
+        let text = json!({"description": "C:\\u0000"});
+        let reply = c.send(Method::PATCH, "/admin/api/v1/flags/bodies", Some(text)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{b:?}: {}", reply.text);
+        assert_eq!(reply.json["description"], "C:\\u0000");
+
+        // JSON Schema counts 200.0 as an integer; 1.5 is not one
+        let entry = json!({"method": "GET", "url": "/x", "status": 200.0, "duration_ms": 3.0});
+        let stored = c.send(Method::POST, "/admin/api/v1/explorer/history", Some(entry)).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{b:?}: {}", stored.text);
+        assert_eq!((stored.json["status"].as_i64(), stored.json["duration_ms"].as_i64()), (Some(200), Some(3)));
+        let half = json!({"method": "GET", "url": "/x", "status": 1.5});
+        assert_error(
+            &c.send(Method::POST, "/admin/api/v1/explorer/history", Some(half)).await,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        );
         t.cleanup().await;
     }
 }
