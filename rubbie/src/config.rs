@@ -33,6 +33,7 @@ pub struct Config {
     pub(crate) import_limit: usize,
     pub(crate) audit: AuditConfig,
     pub(crate) migrations: MigrationsConfig,
+    pub(crate) sql_timeout: Duration,
 }
 
 /// The host's own sqlx migrations, as the console shows and runs them.
@@ -105,6 +106,7 @@ impl Config {
                 unaudited: Default::default(),
             },
             migrations: MigrationsConfig::default(),
+            sql_timeout: Duration::from_secs(10),
             db,
         }
     }
@@ -152,6 +154,14 @@ impl Config {
     /// the estimate instead (default 5 s), so a count never hangs a page.
     pub fn count_timeout(mut self, timeout: Duration) -> Self {
         self.count_timeout = timeout;
+        self
+    }
+
+    /// How long a statement of the SQL runner may run by default (10 s); a run may ask for up to
+    /// 300 s. The database stops it (PostgreSQL `statement_timeout`, MariaDB
+    /// `max_statement_time`, MySQL `KILL QUERY`, SQLite a progress handler).
+    pub fn sql_timeout(mut self, timeout: Duration) -> Self {
+        self.sql_timeout = timeout.clamp(Duration::from_millis(1), crate::sql::MAX_TIMEOUT);
         self
     }
 

@@ -57,6 +57,25 @@ pub enum Error {
     /// Too many attempts; retry later.
     #[error("{0}")]
     RateLimited(String),
+    /// A statement the database refused (syntax, types, a write in read mode), with where it
+    /// went wrong when the database says.
+    #[error("{message}")]
+    Sql {
+        /// The database's message.
+        message: String,
+        /// The SQLSTATE (or MySQL error number).
+        sqlstate: Option<String>,
+        /// Line of the submitted SQL, from 1.
+        line: Option<u32>,
+        /// Column on that line, from 1.
+        column: Option<u32>,
+    },
+    /// A statement that ran past its time limit (and was stopped).
+    #[error("{0}")]
+    Timeout(String),
+    /// A statement stopped because someone cancelled it.
+    #[error("{0}")]
+    Cancelled(String),
     /// The database cannot be reached (down, restarting, pool exhausted past its wait); the
     /// request may be retried.
     #[error("{0}")]
@@ -110,7 +129,9 @@ impl Error {
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::BadRequest(_) | Error::Sql { .. } => StatusCode::BAD_REQUEST,
+            Error::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Error::Cancelled(_) => StatusCode::CONFLICT,
             Error::Validation { .. } | Error::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -134,6 +155,9 @@ impl Error {
             Error::Csrf => "csrf",
             Error::NotFound(_) => "not_found",
             Error::RateLimited(_) => "rate_limited",
+            Error::Sql { .. } => "sql",
+            Error::Timeout(_) => "timeout",
+            Error::Cancelled(_) => "cancelled",
             Error::TooLarge(_) => "too_large",
             Error::Unavailable(_) => "unavailable",
             Error::Internal(_) | Error::Database(_) => "internal",
@@ -152,7 +176,8 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
-    /// `not_found`, `too_large`, `rate_limited`, `unavailable`, `internal`.
+    /// `not_found`, `too_large`, `rate_limited`, `unavailable`, `internal`; from the SQL runner
+    /// also `sql`, `timeout`, `cancelled`.
     pub code: String,
     /// Human-readable message.
     pub message: String,
@@ -163,6 +188,20 @@ pub struct ErrorDetail {
     /// For imports: what is wrong with which rows (at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<RowProblem>>,
+    /// For `sql` errors: where the database says the statement went wrong, and its error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql: Option<SqlErrorAt>,
+}
+
+/// Where a refused statement went wrong.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SqlErrorAt {
+    /// The SQLSTATE (PostgreSQL, SQLite's result code) or MySQL's error number.
+    pub sqlstate: Option<String>,
+    /// Line of the submitted SQL, from 1.
+    pub line: Option<u32>,
+    /// Column on that line, from 1.
+    pub column: Option<u32>,
 }
 
 /// One problem of an imported row.
@@ -195,7 +234,13 @@ impl IntoResponse for Error {
             }
             other => (other.to_string(), None),
         };
-        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields, problems } };
+        let sql = match &this {
+            Error::Sql { sqlstate, line, column, .. } => {
+                Some(SqlErrorAt { sqlstate: sqlstate.clone(), line: *line, column: *column })
+            }
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code: this.code().to_owned(), message, fields, problems, sql } };
         (this.status_code(), axum::Json(body)).into_response()
     }
 }

@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod permissions;
 mod query;
 mod redact;
+mod sql;
 mod state;
 mod text;
 mod tracking;

@@ -5,14 +5,14 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
-    audit, auth, explorer, export, flags, health, import, migrations, overview, permissions, rows, settings, tables,
-    users, views,
+    audit, auth, explorer, export, flags, health, import, migrations, overview, permissions, rows, settings, sql,
+    tables, users, views,
 };
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations."),
+    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations, SQL runner."),
     paths(
         health::health,
         auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
@@ -31,6 +31,8 @@ use crate::http::{
         overview::overview,
         migrations::list_migrations, migrations::get_migration, migrations::plan_run, migrations::start_run,
         migrations::list_runs, migrations::get_run, migrations::run_events,
+        sql::run_sql, sql::cancel_run, sql::list_history,
+        sql::list_snippets, sql::create_snippet, sql::update_snippet, sql::delete_snippet,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -46,6 +48,7 @@ use crate::http::{
         (name = "permissions", description = "Roles and row/column permissions"),
         (name = "audit", description = "The audit log of every change made through rubbie, its chain check and revert; the home overview"),
         (name = "migrations", description = "The host's sqlx migrations: status, SQL, apply and roll back runs with their live output"),
+        (name = "sql", description = "The SQL runner: one statement per run, read-only unless asked, time-limited, cancellable; history and snippets"),
     )
 )]
 pub struct ApiDoc;

@@ -27,6 +27,7 @@ pub(crate) struct Inner {
     pub login_limiter: LoginLimiter,
     pub sessions: SessionCache,
     pub started: Instant,
+    pub sql: Arc<crate::sql::runner::Runner>,
 }
 
 /// The introspected catalogue (before tracking) with its fingerprint, and the tracking
@@ -60,6 +61,7 @@ impl AppState {
             login_limiter: limiter,
             sessions: SessionCache::default(),
             started: Instant::now(),
+            sql: Arc::default(),
         }))
     }
 

@@ -31,7 +31,7 @@ async fn newest_id(c: &mut Client) -> i64 {
 }
 
 /// Operations that change nothing rubbie keeps for others, and why they leave no entry.
-const EXEMPT: [(&str, &str, &str); 8] = [
+const EXEMPT: [(&str, &str, &str); 12] = [
     ("POST", "/api/v1/explorer/history", "the user's own explorer history"),
     ("DELETE", "/api/v1/explorer/history", "the user's own explorer history"),
     ("POST", "/api/v1/explorer/saved", "the user's own saved explorer requests"),
@@ -40,6 +40,10 @@ const EXEMPT: [(&str, &str, &str); 8] = [
     ("POST", "/api/v1/permissions/preview", "reads only"),
     ("POST", "/api/v1/migrations/plan", "reads only"),
     ("POST", "/api/v1/migrations/runs", "runs in the background, one entry per step: tests/migrations.rs checks them"),
+    ("POST", "/api/v1/sql/cancel", "stops a run, which then changes nothing; the SQL history records it"),
+    ("POST", "/api/v1/sql/snippets", "the user's own SQL snippets"),
+    ("PATCH", "/api/v1/sql/snippets/{id}", "the user's own SQL snippets"),
+    ("DELETE", "/api/v1/sql/snippets/{id}", "the user's own SQL snippets"),
 ];
 
 #[tokio::test]
@@ -154,6 +158,13 @@ async fn every_unsafe_operation_leaves_an_entry() {
                 "/audit/{flag}/revert".into(),
                 Some(json!({"dry_run": false})),
                 "flag",
+            ),
+            (
+                "POST",
+                "/api/v1/sql",
+                "/sql".into(),
+                Some(json!({"sql": "UPDATE makers SET name = 'Acme' WHERE id = 1", "mode": "write"})),
+                "sql",
             ),
             ("POST", "/api/v1/auth/logout", "/auth/logout".into(), None, "session"),
         ];

@@ -45,13 +45,15 @@ pub enum Category {
     Session,
     /// A step of a migration run (apply, roll back, mark applied, clear).
     Migration,
+    /// A statement run by the SQL runner in write mode.
+    Sql,
     /// The audit log itself: retention purges and chain checkpoints.
     Audit,
 }
 
 impl Category {
     /// Every category, in the order the UI lists them.
-    pub(crate) const ALL: [Category; 11] = [
+    pub(crate) const ALL: [Category; 12] = [
         Category::Row,
         Category::Tracking,
         Category::Permission,
@@ -62,6 +64,7 @@ impl Category {
         Category::View,
         Category::Session,
         Category::Migration,
+        Category::Sql,
         Category::Audit,
     ];
 
@@ -78,6 +81,7 @@ impl Category {
             Category::View => "view",
             Category::Session => "session",
             Category::Migration => "migration",
+            Category::Sql => "sql",
             Category::Audit => "audit",
         }
     }

@@ -209,6 +209,40 @@ CREATE TABLE IF NOT EXISTS rubbie_migration_events (
 {create_index:rubbie_migration_events_version ON rubbie_migration_events (version, run_id, seq)}
 ",
     },
+    Migration {
+        version: 8,
+        name: "sql runner history and snippets",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_sql_runs (
+    id {id},
+    run_id VARCHAR(64) NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES rubbie_users (id) ON DELETE CASCADE,
+    mode VARCHAR(8) NOT NULL,
+    explain_kind VARCHAR(8) NULL,
+    sql_text TEXT NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    started_at BIGINT NOT NULL,
+    timeout_ms BIGINT NOT NULL,
+    elapsed_ms BIGINT NULL,
+    row_count BIGINT NULL,
+    rows_affected BIGINT NULL,
+    error TEXT NULL,
+    backend_pid BIGINT NULL,
+    cancel_requested SMALLINT NOT NULL DEFAULT 0{inline_index:rubbie_sql_runs_user (user_id, id)}
+);
+{create_index:rubbie_sql_runs_user ON rubbie_sql_runs (user_id, id)}
+CREATE TABLE IF NOT EXISTS rubbie_sql_snippets (
+    id {id},
+    user_id BIGINT NOT NULL REFERENCES rubbie_users (id) ON DELETE CASCADE,
+    name VARCHAR(190) NOT NULL,
+    sql_text TEXT NOT NULL,
+    shared SMALLINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL{inline_index:rubbie_sql_snippets_user (user_id, name)}
+);
+{create_index:rubbie_sql_snippets_user ON rubbie_sql_snippets (user_id, name)}
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

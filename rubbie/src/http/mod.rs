@@ -15,6 +15,7 @@ pub(crate) mod overview;
 pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod settings;
+pub(crate) mod sql;
 pub(crate) mod tables;
 pub(crate) mod users;
 pub(crate) mod views;
@@ -49,6 +50,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(audit::router())
         .merge(overview::router())
         .merge(migrations::router())
+        .merge(sql::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     let cors = state.config.cors_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()).map(|origin| {
         CorsLayer::new()

@@ -604,6 +604,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs one statement: read-only unless `mode` is `write`, stopped at its time limit. */
+        post: operations["run_sql"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sql/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops a running statement, on whichever instance it runs. */
+        post: operations["cancel_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sql/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user's runs, newest first (the last 500 are kept). */
+        get: operations["list_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sql/snippets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's snippets and those shared with every admin. */
+        get: operations["list_snippets"];
+        put?: never;
+        /** Saves a snippet (`name` and `sql` required). */
+        post: operations["create_snippet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sql/snippets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes one of the user's snippets. */
+        delete: operations["delete_snippet"];
+        options?: never;
+        head?: never;
+        /** Changes one of the user's snippets. */
+        patch: operations["update_snippet"];
+        trace?: never;
+    };
     "/api/v1/tables": {
         parameters: {
             query?: never;
@@ -1010,11 +1097,21 @@ export interface components {
              */
             affected: number;
         };
+        /** @description Which run to stop. */
+        CancelRequest: {
+            /** @description The `run_id` the run was started with. */
+            run_id: string;
+        };
+        /** @description A cancel that reached its run. */
+        Cancelled: {
+            /** @description The run asked to stop; its own request answers 409 `cancelled` once it has. */
+            run_id: string;
+        };
         /**
          * @description What an entry is about. Each category has its own hash chain and its own retention.
          * @enum {string}
          */
-        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
+        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
@@ -1113,7 +1210,8 @@ export interface components {
         ErrorDetail: {
             /**
              * @description Stable code: `bad_request`, `validation`, `conflict`, `unauthorized`, `forbidden`, `csrf`,
-             *     `not_found`, `too_large`, `rate_limited`, `unavailable`, `internal`.
+             *     `not_found`, `too_large`, `rate_limited`, `unavailable`, `internal`; from the SQL runner
+             *     also `sql`, `timeout`, `cancelled`.
              */
             code: string;
             /** @description Messages per field (column or input name), when the error concerns fields. */
@@ -1124,7 +1222,13 @@ export interface components {
             message: string;
             /** @description For imports: what is wrong with which rows (at most 100). */
             problems?: components["schemas"]["RowProblem"][] | null;
+            sql?: components["schemas"]["SqlErrorAt"] | null;
         };
+        /**
+         * @description Which plan to show instead of running the statement for its rows.
+         * @enum {string}
+         */
+        Explain: "plan" | "analyze";
         /** @description A feature flag. */
         Flag: {
             /** @description What the flag switches. */
@@ -1404,6 +1508,11 @@ export interface components {
             /** @description Who started it. */
             user?: string | null;
         };
+        /**
+         * @description What a run may do.
+         * @enum {string}
+         */
+        Mode: "read" | "write";
         /** @description A new flag. */
         NewFlag: {
             /** @description What it switches. */
@@ -1586,6 +1695,13 @@ export interface components {
         RequestList: {
             /** @description The requests. */
             requests: components["schemas"]["StoredRequest"][];
+        };
+        /** @description A column of a result. */
+        ResultColumn: {
+            /** @description Its name as the statement gives it (names may repeat). */
+            name: string;
+            /** @description The database's type name (`INT8`, `VARCHAR`, `TEXT`...). */
+            type: string;
         };
         /** @description What a revert does (or, in a dry run, would do). */
         RevertPlan: {
@@ -1879,6 +1995,161 @@ export interface components {
             /** @description `open`, or `maintenance` while the `shop.maintenance` feature flag is on. */
             shop: string;
         };
+        /** @description A saved statement. */
+        Snippet: {
+            /** @description Who wrote it. */
+            author?: string | null;
+            /**
+             * Format: int64
+             * @description Snippet id.
+             */
+            id: number;
+            /** @description Whether the current user wrote it (and so may change it). */
+            mine: boolean;
+            /** @description Its name. */
+            name: string;
+            /** @description Whether every admin sees it. */
+            shared: boolean;
+            /** @description The statement. */
+            sql: string;
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            updated_at: number;
+        };
+        /** @description A new snippet, or the fields of one to change. */
+        SnippetInput: {
+            /** @description 1–190 characters, not only blanks. */
+            name?: string | null;
+            /** @description Whether every admin sees it (default false). */
+            shared?: boolean | null;
+            /** @description The statement, at most 100,000 characters. */
+            sql?: string | null;
+        };
+        /** @description The user's snippets and the shared ones. */
+        SnippetList: {
+            /** @description By name. */
+            snippets: components["schemas"]["Snippet"][];
+        };
+        /** @description Where a refused statement went wrong. */
+        SqlErrorAt: {
+            /**
+             * Format: int32
+             * @description Column on that line, from 1.
+             */
+            column?: number | null;
+            /**
+             * Format: int32
+             * @description Line of the submitted SQL, from 1.
+             */
+            line?: number | null;
+            /** @description The SQLSTATE (PostgreSQL, SQLite's result code) or MySQL's error number. */
+            sqlstate?: string | null;
+        };
+        /** @description The user's runs. */
+        SqlHistory: {
+            /** @description Newest first. */
+            runs: components["schemas"]["SqlRun"][];
+        };
+        /** @description One statement to run. */
+        SqlRequest: {
+            explain?: components["schemas"]["Explain"] | null;
+            /**
+             * Format: int64
+             * @description Rows returned as JSON, 1–10,000 (default 1,000); the result says when there were more.
+             *     Exports (`format=csv|ndjson`) stream every row.
+             */
+            max_rows?: number | null;
+            /** @description `read` (default): the database refuses every change. `write`: committed, audited. */
+            mode?: components["schemas"]["Mode"];
+            /**
+             * @description The client's id for the run, to cancel it while it runs: 1–64 letters, digits, `-`, `_`
+             *     (default: one is made up).
+             */
+            run_id?: string | null;
+            /** @description Exactly one statement (a trailing `;` and comments are fine). At most 100,000 characters. */
+            sql: string;
+            /**
+             * Format: int64
+             * @description The statement's time limit in milliseconds, 1–300,000 (default: the host's, 10 s).
+             */
+            timeout_ms?: number | null;
+        };
+        /** @description What a statement returned. */
+        SqlResult: {
+            /** @description The result's columns, in order. */
+            columns: components["schemas"]["ResultColumn"][];
+            /**
+             * Format: int64
+             * @description How long it ran on the database.
+             */
+            elapsed_ms: number;
+            /** @description With `explain`: the plan as text. */
+            plan?: string | null;
+            /**
+             * Format: int64
+             * @description Rows the statement returned (a truncated read was stopped: the rows in `rows`).
+             */
+            row_count: number;
+            /**
+             * @description The rows, each an array in column order: numbers (integers beyond 2^53 and decimals as
+             *     text), booleans, embedded JSON, base64 for bytes, text for the rest.
+             */
+            rows: Record<string, never>[][];
+            /**
+             * Format: int64
+             * @description Rows the statement inserted, changed or deleted.
+             */
+            rows_affected: number;
+            /** @description The run's id. */
+            run_id: string;
+            /** @description Whether there were more rows than `rows` holds. */
+            truncated: boolean;
+        };
+        /** @description One run of the SQL runner, as the history lists it. */
+        SqlRun: {
+            /**
+             * Format: int64
+             * @description How long it ran.
+             */
+            elapsed_ms?: number | null;
+            /** @description The database's error message. */
+            error?: string | null;
+            /** @description `plan` or `analyze` when the run was an EXPLAIN. */
+            explain?: string | null;
+            /**
+             * Format: int64
+             * @description History id (newest highest).
+             */
+            id: number;
+            /** @description `read` or `write`. */
+            mode: string;
+            /**
+             * Format: int64
+             * @description Rows returned (for a truncated read: the rows shown).
+             */
+            row_count?: number | null;
+            /**
+             * Format: int64
+             * @description Rows the statement changed.
+             */
+            rows_affected?: number | null;
+            /** @description The client's id of the run (what `/api/v1/sql/cancel` takes). */
+            run_id: string;
+            /** @description The statement. */
+            sql: string;
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            started_at: number;
+            /**
+             * @description `running`, `succeeded`, `failed`, `timeout`, `cancelled`, or `interrupted` (its instance
+             *     stopped mid-run).
+             */
+            status: string;
+        };
         /**
          * @description Where a migration stands.
          * @enum {string}
@@ -2134,7 +2405,7 @@ export interface operations {
                  * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
                  *     `migration` or `audit`.
                  */
-                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
                 /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
@@ -2207,7 +2478,7 @@ export interface operations {
                  * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
                  *     `migration` or `audit`.
                  */
-                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "audit";
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
                 /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
@@ -4748,6 +5019,525 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_sql: {
+        parameters: {
+            query?: {
+                /** @description `json` (default: a page of rows), or `csv` / `ndjson` (every row, streamed). */
+                format?: "json" | "csv" | "ndjson";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SqlRequest"];
+            };
+        };
+        responses: {
+            /** @description a page of the result (`format=json`), or every row streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlResult"];
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description not one statement, or the database refused it (`code` `sql`, with line and column where known) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the statement ran past its time limit and was stopped */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the run was cancelled, or its `run_id` was used before */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too many runs at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cancelled"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such run is running */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_history: {
+        parameters: {
+            query?: {
+                /** @description Runs older than this history id (the previous page's last `id`). */
+                before?: number;
+                /** @description Runs per page, 1–200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlHistory"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_snippets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnippetList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_snippet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnippetInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snippet"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the user has 500 snippets */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_snippet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description snippet id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_snippet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description snippet id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnippetInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snippet"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field of the body is invalid (code `validation`, details in `fields`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
