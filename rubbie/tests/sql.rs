@@ -255,6 +255,19 @@ async fn exports_stream_every_row_and_explain_shows_plans() {
         assert_eq!(first["x"], 1);
         assert_eq!(first["x_2"], 1);
         assert_eq!(ndjson.text.lines().count(), n * n);
+        // A statement refused before its first row is an error with a status, not a cut file.
+        let refused =
+            admin.send(Method::POST, "/admin/api/v1/sql?format=csv", Some(json!({"sql": "DELETE FROM makers"}))).await;
+        assert_error(&refused, StatusCode::BAD_REQUEST, "sql");
+        let empty = admin
+            .send(
+                Method::POST,
+                "/admin/api/v1/sql?format=csv",
+                Some(json!({"sql": "SELECT id FROM makers WHERE id < 0"})),
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
+        assert_eq!(empty.text, "id\r\n");
 
         let plan = run(&mut admin, json!({"sql": "SELECT * FROM makers WHERE id = 2", "explain": "plan"})).await;
         assert_eq!(plan.status, StatusCode::OK, "{backend:?}: {}", plan.text);
@@ -321,7 +334,7 @@ async fn snippets_are_private_or_shared_and_only_their_author_edits_them() {
         assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     }
     let reply = admin.send(Method::POST, "/admin/api/v1/sql/snippets", Some(json!({"name": "no sql"}))).await;
-    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
     let reply = admin.send(Method::DELETE, &path(private), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(admin.get("/admin/api/v1/sql/snippets").await.json["snippets"].as_array().unwrap().len(), 1);

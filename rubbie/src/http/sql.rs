@@ -143,7 +143,13 @@ pub(crate) async fn run_sql(
         return Err(ended_with_error(started).await);
     };
     if format != SqlFormat::Json {
-        return Ok(stream(format, columns, started));
+        // Until the first row (or the end) the status can still tell what went wrong.
+        let first = started.rows.recv().await;
+        if first.is_none() {
+            finished(&mut started).await?;
+            started = Started { done: tokio::spawn(async { Ok(crate::sql::runner::Summary::empty()) }), ..started };
+        }
+        return Ok(stream(format, columns, first, started));
     }
     let mut rows = Vec::new();
     let mut truncated = false;
@@ -241,12 +247,22 @@ async fn finished(started: &mut Started) -> Result<crate::sql::runner::Summary> 
 
 /// Every row as CSV or NDJSON, from the cursor to the socket. A statement that fails midway
 /// fails the body, so the client sees the file is cut; a client that goes away cancels the run.
-fn stream(format: SqlFormat, columns: Vec<ResultColumn>, started: Started) -> Response {
+fn stream(format: SqlFormat, columns: Vec<ResultColumn>, first: Option<Vec<Json>>, started: Started) -> Response {
     let names = unique_names(&columns);
-    let head = match format {
+    let line = move |names: &[String], row: Vec<Json>| match format {
+        SqlFormat::Csv => csv_line(row.iter().map(csv_text)),
+        _ => {
+            let object: serde_json::Map<String, Json> = names.iter().cloned().zip(row).collect();
+            format!("{}\n", Json::Object(object))
+        }
+    };
+    let mut head = match format {
         SqlFormat::Csv => csv_line(names.iter().cloned()),
         _ => String::new(),
     };
+    if let Some(row) = first {
+        head.push_str(&line(&names, row));
+    }
     let state = (Some(head), started, names);
     let body = futures_util::stream::unfold(state, move |(head, mut started, names)| async move {
         if let Some(head) = head {
@@ -254,14 +270,8 @@ fn stream(format: SqlFormat, columns: Vec<ResultColumn>, started: Started) -> Re
         }
         match started.rows.recv().await {
             Some(row) => {
-                let line = match format {
-                    SqlFormat::Csv => csv_line(row.iter().map(csv_text)),
-                    _ => {
-                        let object: serde_json::Map<String, Json> = names.iter().cloned().zip(row).collect();
-                        format!("{}\n", Json::Object(object))
-                    }
-                };
-                Some((Ok(Bytes::from(line)), (None, started, names)))
+                let text = line(&names, row);
+                Some((Ok(Bytes::from(text)), (None, started, names)))
             }
             None => match finished(&mut started).await {
                 Ok(_) => None,
@@ -378,7 +388,21 @@ pub struct SnippetList {
     pub snippets: Vec<Snippet>,
 }
 
-/// A new snippet, or the fields of one to change.
+/// A new snippet.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSnippet {
+    /// 1–190 characters, not only blanks.
+    #[schema(min_length = 1, max_length = 190, pattern = "[^ \\t\\r\\n]")]
+    pub name: String,
+    /// The statement, at most 100,000 characters.
+    #[schema(min_length = 1, max_length = 100000)]
+    pub sql: String,
+    /// Whether every admin sees it (default false).
+    pub shared: Option<bool>,
+}
+
+/// The fields of a snippet to change.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnippetInput {
@@ -420,18 +444,20 @@ pub(crate) async fn list_snippets(
     Ok(axum::Json(SnippetList { snippets: snippets::list(state.db(), user.id).await? }))
 }
 
-/// Saves a snippet (`name` and `sql` required).
-#[utoipa::path(post, path = "/api/v1/sql/snippets", tag = "sql", request_body = SnippetInput,
+/// Saves a snippet.
+#[utoipa::path(post, path = "/api/v1/sql/snippets", tag = "sql", request_body = NewSnippet,
     responses((status = 201, body = Snippet), (status = 409, description = "the user has 500 snippets", body = crate::error::ErrorBody)))]
 pub(crate) async fn create_snippet(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
-    JsonBody(input): JsonBody<SnippetInput>,
+    JsonBody(new): JsonBody<NewSnippet>,
 ) -> Result<(StatusCode, axum::Json<Snippet>)> {
     require_admin(&user)?;
+    let input = SnippetInput { name: Some(new.name), sql: Some(new.sql), shared: new.shared };
     let (name, sql) = input.checked()?;
-    let name = name.ok_or_else(|| Error::field("name", "required"))?;
-    let sql = sql.ok_or_else(|| Error::field("sql", "required"))?;
+    let (Some(name), Some(sql)) = (name, sql) else {
+        return Err(Error::internal("checked snippet fields went missing"));
+    };
     let snippet = snippets::create(state.db(), user.id, name, sql, input.shared.unwrap_or(false)).await?;
     Ok((StatusCode::CREATED, axum::Json(snippet)))
 }

@@ -78,6 +78,13 @@ pub(crate) struct Summary {
     pub elapsed: Duration,
 }
 
+impl Summary {
+    /// The summary of a run whose end was already read.
+    pub(crate) fn empty() -> Summary {
+        Summary { rows: 0, rows_affected: 0, stopped_early: false, elapsed: Duration::ZERO }
+    }
+}
+
 /// A started run: its columns (the sender is dropped when it could not start), its rows, and
 /// how it ended.
 pub(crate) struct Started {

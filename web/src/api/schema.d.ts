@@ -665,7 +665,7 @@ export interface paths {
         /** The user's snippets and those shared with every admin. */
         get: operations["list_snippets"];
         put?: never;
-        /** Saves a snippet (`name` and `sql` required). */
+        /** Saves a snippet. */
         post: operations["create_snippet"];
         delete?: never;
         options?: never;
@@ -1529,6 +1529,15 @@ export interface components {
             /** @description 1–64 characters of `a-z 0-9 _ -`. */
             name: string;
         };
+        /** @description A new snippet. */
+        NewSnippet: {
+            /** @description 1–190 characters, not only blanks. */
+            name: string;
+            /** @description Whether every admin sees it (default false). */
+            shared?: boolean | null;
+            /** @description The statement, at most 100,000 characters. */
+            sql: string;
+        };
         /** @description A new token's name. */
         NewToken: {
             /** @description What the token is for, 1 to 190 characters, not only blanks. */
@@ -2018,7 +2027,7 @@ export interface components {
              */
             updated_at: number;
         };
-        /** @description A new snippet, or the fields of one to change. */
+        /** @description The fields of a snippet to change. */
         SnippetInput: {
             /** @description 1–190 characters, not only blanks. */
             name?: string | null;
@@ -5329,7 +5338,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SnippetInput"];
+                "application/json": components["schemas"]["NewSnippet"];
             };
         };
         responses: {
