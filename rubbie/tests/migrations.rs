@@ -427,3 +427,115 @@ async fn runs_need_the_hosts_permission_and_an_admin() {
         t.cleanup().await;
     }
 }
+
+/// The files in the directory, sorted.
+fn files(dir: &Dir) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+async fn save(c: &mut Client, body: Value) -> Value {
+    let saved = c.send(Method::POST, "/admin/api/v1/migrations", Some(body)).await;
+    assert_eq!(saved.status, StatusCode::ACCEPTED, "{}", saved.text);
+    let run = wait(c, saved.json["id"].as_i64().unwrap()).await;
+    json!({"saved": saved.json, "run": run})
+}
+
+#[tokio::test]
+async fn sql_saved_as_a_migration_is_written_only_after_it_ran_and_listed_as_applied() {
+    for t in TestDb::all().await {
+        let b = t.backend();
+        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+        let dir = Dir::new(&[BASE]);
+        let mut c = dir.host(&t).await;
+        assert_eq!(run(&mut c, json!({"action": "apply"})).await["status"], "succeeded");
+
+        // Refused before anything is written or run.
+        for bad in [
+            json!({"name": "Add Notes", "up_sql": "SELECT 1", "irreversible": true}),
+            json!({"name": "x", "up_sql": "  ", "irreversible": true}),
+            json!({"name": "x", "up_sql": "SELECT 1"}),
+            json!({"name": "x", "up_sql": "SELECT 1", "down_sql": "SELECT 1", "irreversible": true}),
+        ] {
+            let refused = c.send(Method::POST, "/admin/api/v1/migrations", Some(bad.clone())).await;
+            assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        }
+        assert_eq!(files(&dir), ["1_base.sql"]);
+
+        // SQL that fails leaves no file behind and nothing recorded.
+        let failed = save(&mut c, json!({"name": "broken", "up_sql": "CREATE TABLE (", "irreversible": true})).await;
+        assert_eq!(failed["run"]["status"], "failed", "{failed}");
+        assert_eq!(files(&dir), ["1_base.sql"], "no partial or final file after a failed run");
+        assert_eq!(statuses(&mut c).await, st(&[(1, "applied")]));
+
+        // SQL that runs becomes `<version>_<name>.up.sql` / `.down.sql`, applied.
+        let up = "CREATE TABLE m_saved (id INTEGER PRIMARY KEY);\n";
+        let done = save(&mut c, json!({"name": "add_saved", "up_sql": up, "down_sql": "DROP TABLE m_saved;\n"})).await;
+        assert_eq!(done["run"]["status"], "succeeded", "{done}");
+        let version = done["saved"]["version"].as_i64().unwrap();
+        assert!(version > 20_260_000_000_000, "a timestamp version: {version}");
+        assert_eq!(files(&dir), ["1_base.sql".to_owned(), format!("{version}_add_saved.down.sql"), format!("{version}_add_saved.up.sql")]);
+        assert_eq!(std::fs::read_to_string(dir.0.join(format!("{version}_add_saved.up.sql"))).unwrap(), up);
+        assert!(table_exists(&t, "m_saved").await);
+        assert_eq!(statuses(&mut c).await, st(&[(1, "applied"), (version, "applied")]));
+        let events = c.get(&format!("/admin/api/v1/migrations/runs/{}", done["saved"]["id"])).await;
+        assert_eq!(events.json["action"], "apply", "{}", events.text);
+        let detail = c.get(&format!("/admin/api/v1/migrations/{version}")).await;
+        assert_eq!(detail.json["up_sql"], up);
+        assert_eq!(detail.json["reversible"], true);
+        assert_eq!(detail.json["description"], "add saved");
+
+        // The host rebuilt with the file embedded computes the same checksum: still applied.
+        let mut rebuilt = dir.host(&t).await;
+        assert_eq!(statuses(&mut rebuilt).await, st(&[(1, "applied"), (version, "applied")]));
+
+        // Its down file rolls it back like any other.
+        assert_eq!(run(&mut c, json!({"action": "rollback", "target": 1})).await["status"], "succeeded");
+        assert!(!table_exists(&t, "m_saved").await);
+        assert_eq!(statuses(&mut c).await, st(&[(1, "applied"), (version, "pending")]));
+        assert_eq!(run(&mut c, json!({"action": "apply"})).await["status"], "succeeded");
+
+        // Irreversible: only the up file; the next version follows the newest.
+        let idx = save(&mut c, json!({"name": "index_saved", "up_sql": "CREATE INDEX m_saved_id ON m_saved (id);\n", "irreversible": true})).await;
+        assert_eq!(idx["run"]["status"], "succeeded", "{idx}");
+        let v2 = idx["saved"]["version"].as_i64().unwrap();
+        assert!(v2 > version);
+        assert!(files(&dir).contains(&format!("{v2}_index_saved.up.sql")));
+        assert!(!files(&dir).iter().any(|f| f.starts_with(&format!("{v2}_")) && f.ends_with(".down.sql")));
+        let detail = c.get(&format!("/admin/api/v1/migrations/{v2}")).await;
+        assert_eq!(detail.json["reversible"], false, "{}", detail.text);
+
+        // Two statements, the second failing: rolled back with its files discarded where DDL is
+        // transactional; on MySQL the first one committed, so the files stay and it is failed.
+        let before = files(&dir);
+        let up = "CREATE TABLE m_half (id INTEGER PRIMARY KEY);\nCREATE TABLE m_half (id INTEGER PRIMARY KEY);\n";
+        let half = save(&mut c, json!({"name": "half", "up_sql": up, "irreversible": true})).await;
+        assert_eq!(half["run"]["status"], "failed", "{half}");
+        let v3 = half["saved"]["version"].as_i64().unwrap();
+        if b == Backend::Mysql {
+            assert!(table_exists(&t, "m_half").await);
+            assert!(files(&dir).contains(&format!("{v3}_half.up.sql")), "{:?}", files(&dir));
+            assert!(statuses(&mut c).await.contains(&(v3, "failed".to_owned())));
+        } else {
+            assert!(!table_exists(&t, "m_half").await);
+            assert_eq!(files(&dir), before);
+            assert!(!statuses(&mut c).await.iter().any(|(v, _)| *v == v3));
+        }
+
+        // A host without a directory, or one that disappeared: 409 naming why.
+        let no_dir = rubbie::Config::new(t.db.clone()).migrator(dir.migrator().await).allow_migration_runs(true);
+        let mut no_dir = Client::admin_of(no_dir).await;
+        let body = json!({"name": "x", "up_sql": "SELECT 1", "irreversible": true});
+        let refused = no_dir.send(Method::POST, "/admin/api/v1/migrations", Some(body.clone())).await;
+        assert_error(&refused, StatusCode::CONFLICT, "conflict");
+        assert!(refused.text.contains("migrations_dir"), "{}", refused.text);
+        let gone = Dir::new(&[]);
+        let mut orphan = gone.host(&t).await;
+        std::fs::remove_dir_all(&gone.0).unwrap();
+        let refused = orphan.send(Method::POST, "/admin/api/v1/migrations", Some(body)).await;
+        assert_error(&refused, StatusCode::CONFLICT, "conflict");
+        t.cleanup().await;
+    }
+}

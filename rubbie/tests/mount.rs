@@ -90,3 +90,21 @@ fn openapi_document_snapshot() {
     assert_eq!(json["openapi"], "3.1.0");
     insta::assert_json_snapshot!("openapi", json);
 }
+
+/// Generated clients name their functions after operation ids: two handlers with the same name
+/// in different modules would collide (and the SPA's types would merge them).
+#[test]
+fn operation_ids_are_unique() {
+    let doc = rubbie::openapi::document(None);
+    let json: serde_json::Value = serde_json::from_str(&doc.to_json().unwrap()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str()
+                && let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {other} and {method} {path}");
+            }
+        }
+    }
+}

@@ -40,7 +40,12 @@ start_test_project() {
   local name="$1" url="$2" binary="${3:-$root/target/debug/test_project}" port log pid
   port="$(free_port)"
   log="$work/$name.log"
+  # A copy of the backend's migrations: "save as migration" writes there, never into the source.
+  local migrations="$work/migrations-$name" backend="sqlite"
+  case "$url" in postgres*) backend=postgres ;; mysql*) backend=mysql ;; esac
+  rm -rf "$migrations" && cp -r "$root/test_project/migrations/$backend" "$migrations"
   (cd "$work" && DATABASE_URL="$url" BIND_ADDR="127.0.0.1:$port" RUBBIE_ADMIN_USERNAME=e2e-admin \
+    RUBBIE_MIGRATIONS_DIR="$migrations" \
     RUBBIE_ADMIN_PASSWORD=e2e-password-1 RUST_LOG=warn exec "$binary") > "$log" 2>&1 &
   pid=$!
   servers+=("$pid")

@@ -3,7 +3,8 @@
 //! Environment: `BIND_ADDR` (default `127.0.0.1:8000`), `DATABASE_URL` (default a SQLite file
 //! `rubbie_demo.db` in the working directory), `DATABASE_ACQUIRE_TIMEOUT_MS` (default 3000),
 //! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`, `RUBBIE_AUDIT_KEY` (seals the audit log's
-//! hash chain with HMAC; default plain SHA-256).
+//! hash chain with HMAC; default plain SHA-256), `RUBBIE_MIGRATIONS_DIR` (where the console writes
+//! saved migrations; default the source directory of the backend's migrations).
 //! `test_project openapi` prints the merged OpenAPI document and exits.
 
 mod api;
@@ -64,7 +65,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .setting("DATABASE_URL", Some(&url))
         .setting("RUBBIE_ADMIN_USERNAME", std::env::var("RUBBIE_ADMIN_USERNAME").ok())
         .secret_setting("RUBBIE_ADMIN_PASSWORD", std::env::var("RUBBIE_ADMIN_PASSWORD").ok());
-    let config = match shop::migrations_dir(db.backend()) {
+    // RUBBIE_MIGRATIONS_DIR: where "save as migration" writes (the e2e suite uses a copy, so the
+    // source tree is never written to by tests); by default the source directory.
+    let dir = std::env::var_os("RUBBIE_MIGRATIONS_DIR").map(std::path::PathBuf::from);
+    let config = match dir.or_else(|| shop::migrations_dir(db.backend())) {
         Some(dir) => config.migrations_dir(dir),
         None => config,
     };

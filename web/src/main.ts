@@ -10,6 +10,7 @@ import './styles/main.css'
 import './styles/data-tools.css'
 import './styles/audit.css'
 import './styles/migrations.css'
+import './styles/sql.css'
 import { applyTheme, loadTheme } from './lib/theme'
 
 applyTheme(loadTheme(), document.documentElement, null)

@@ -20,12 +20,13 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::migrations::plan::Action;
 use crate::migrations::runs::{self, MigrationRun};
-use crate::migrations::{self, MigrationDetail, MigrationList, PlannedStep};
+use crate::migrations::authoring::{self, Draft};
+use crate::migrations::{self, MigrationDetail, MigrationList, PlannedStep, SavedMigration};
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/migrations", get(list_migrations))
+        .route("/api/v1/migrations", get(list_migrations).post(save_migration))
         .route("/api/v1/migrations/plan", post(plan_run))
         .route("/api/v1/migrations/runs", get(list_runs).post(start_run))
         .route("/api/v1/migrations/runs/{id}", get(get_run))
@@ -41,6 +42,44 @@ pub(crate) async fn list_migrations(
 ) -> Result<Json<MigrationList>> {
     require_admin(&user)?;
     Ok(Json(migrations::overview(&state).await?))
+}
+
+/// SQL to save as a new migration.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMigration {
+    /// The file name's description: lower-case letters, digits and underscores (`add_order_notes`).
+    #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9][a-z0-9_]*$")]
+    pub name: String,
+    /// The SQL that applies it (several statements allowed, as in any migration file).
+    #[schema(min_length = 1, max_length = 100000)]
+    pub up_sql: String,
+    /// The SQL that undoes it; required unless `irreversible`.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 100000)]
+    pub down_sql: Option<String>,
+    /// No down SQL: the migration cannot be rolled back from the console.
+    #[serde(default)]
+    pub irreversible: bool,
+}
+
+/// Saves SQL as the newest migration in `Config::migrations_dir` and applies it at once as a
+/// console run: `<version>_<name>.up.sql` (and `.down.sql`) are written only when the up SQL
+/// succeeded, and the migration is then listed as applied. 409 when a run holds the lock or
+/// the directory cannot be written; 403 when the host does not allow runs.
+#[utoipa::path(post, path = "/api/v1/migrations", tag = "migrations", request_body = NewMigration,
+    responses((status = 202, body = SavedMigration), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn save_migration(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    actor: Actor,
+    Json(req): Json<NewMigration>,
+) -> Result<(StatusCode, Json<SavedMigration>)> {
+    require_admin(&user)?;
+    authoring::validate(&req.name, &req.up_sql, req.down_sql.as_deref(), req.irreversible)?;
+    let draft = Draft { name: req.name, up_sql: req.up_sql, down_sql: req.down_sql };
+    Ok((StatusCode::ACCEPTED, Json(migrations::save(&state, draft, actor).await?)))
 }
 
 /// One migration with its up and down SQL.

@@ -29,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sql", post(run_sql))
         .route("/api/v1/sql/cancel", post(cancel_run))
-        .route("/api/v1/sql/history", get(list_history))
+        .route("/api/v1/sql/history", get(list_sql_history))
         .route("/api/v1/sql/snippets", get(list_snippets).post(create_snippet))
         .route("/api/v1/sql/snippets/{id}", patch(update_snippet).delete(delete_snippet))
 }
@@ -368,7 +368,7 @@ pub struct SqlHistory {
 /// The current user's runs, newest first (the last 500 are kept).
 #[utoipa::path(get, path = "/api/v1/sql/history", tag = "sql", params(HistoryParams),
     responses((status = 200, body = SqlHistory)))]
-pub(crate) async fn list_history(
+pub(crate) async fn list_sql_history(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Query(params): Query<HistoryParams>,

@@ -8,6 +8,7 @@ use std::time::Instant;
 use sqlx::migrate::Migrate;
 use sqlx::mysql::MySqlConnection;
 
+use super::authoring::Staged;
 use super::lock::Locked;
 use super::plan::{Action, Direction, Step};
 use super::runs::{self, MigrationEvent};
@@ -24,15 +25,21 @@ pub(crate) struct Run {
     pub table: String,
     pub steps: Vec<Step>,
     pub actor: Actor,
+    /// A migration saved from the console: its files, renamed into place only if the run
+    /// succeeds.
+    pub files: Option<Staged>,
 }
 
 /// Runs `run` to its end in the background, holding `locked` until then.
-pub(crate) fn spawn(state: AppState, mut locked: Locked, run: Run) {
+pub(crate) fn spawn(state: AppState, mut locked: Locked, mut run: Run) {
     tokio::spawn(async move {
         let db = state.db().clone();
         let beat = tokio::spawn(heartbeat(db.clone(), run.id, locked.lease_holder()));
         let mut log = Log { db: &db, run: run.id, seq: 0 };
-        let outcome = execute(&state, &mut locked, &run, &mut log).await;
+        let mut outcome = execute(&state, &mut locked, &run, &mut log).await;
+        if let Some(files) = run.files.take() {
+            outcome = settle_files(&db, &run, files, outcome, &mut log).await;
+        }
         beat.abort();
         let error = outcome.err().map(|e| describe(&e));
         let message = error.clone().unwrap_or_else(|| "finished".into());
@@ -43,6 +50,31 @@ pub(crate) fn spawn(state: AppState, mut locked: Locked, run: Run) {
             tracing::error!(error = %err, run = run.id, "rubbie: could not record the end of a migration run");
         }
     });
+}
+
+/// Publishes a saved migration's files after a successful run, discards them after a failed
+/// one — unless the failure left MySQL's dirty row (DDL commits as it goes, so part of the SQL
+/// ran): then the files stay, and the migration is listed as failed, to recover like any other.
+async fn settle_files(db: &Database, run: &Run, files: Staged, outcome: Result<()>, log: &mut Log<'_>) -> Result<()> {
+    let written = files.targets().join(", ");
+    if let Err(err) = outcome {
+        let versions: Vec<i64> = run.steps.iter().map(|s| s.version).collect();
+        let dirty = super::applied::list(db, &run.table)
+            .await
+            .is_ok_and(|rows| rows.iter().any(|r| !r.success && versions.contains(&r.version)));
+        if !dirty {
+            files.discard().await;
+            return Err(err);
+        }
+        if files.publish().await.is_ok() {
+            let description = format!("{written} (kept: the migration failed half-way, recover it on the migrations page)");
+            log.write(MigrationEvent { kind: "files_written".into(), description: Some(description), ..event() }).await;
+        }
+        return Err(err);
+    }
+    files.publish().await?;
+    log.write(MigrationEvent { kind: "files_written".into(), description: Some(written), ..event() }).await;
+    Ok(())
 }
 
 /// Proves the run alive every few seconds (and keeps SQLite's lease) until aborted.

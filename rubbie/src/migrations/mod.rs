@@ -3,6 +3,7 @@
 //! sqlx's own lock, streamed as they happen and kept in rubbie's tables.
 
 pub(crate) mod applied;
+pub(crate) mod authoring;
 pub(crate) mod catalog;
 pub(crate) mod engine;
 pub(crate) mod lock;
@@ -200,6 +201,37 @@ fn ignore_missing(state: &AppState) -> bool {
     state.config.migrations.migrator.is_some_and(|m| m.ignore_missing)
 }
 
+/// A migration saved from the console, being applied.
+#[derive(Serialize, ToSchema)]
+pub struct SavedMigration {
+    /// The run applying it: follow it at `/api/v1/migrations/runs/{id}/events`.
+    pub id: i64,
+    /// The new migration's version.
+    pub version: i64,
+    /// The files it is written to once its up SQL has run.
+    pub files: Vec<String>,
+}
+
+fn require_runs(state: &AppState) -> Result<()> {
+    if state.config.migrations.allow_runs {
+        return Ok(());
+    }
+    Err(Error::Forbidden("the host does not allow migration runs from the console (Config::allow_migration_runs)".into()))
+}
+
+/// Takes the migration lock, or 409 naming who holds it.
+async fn lock_or_conflict(db: &crate::db::Database) -> Result<lock::Locked> {
+    if let Some(locked) = lock::try_lock(db).await? {
+        return Ok(locked);
+    }
+    let holder = match runs::active(db).await? {
+        Some(run) => Some(describe_run(&run)),
+        None => lock::holder(db).await?,
+    };
+    let holder = holder.unwrap_or_else(|| "another session".into());
+    Err(Error::conflict(format!("a migration run is in progress: the lock is held by {holder}")))
+}
+
 /// Starts a run: takes the lock (409 naming the holder), plans under it (409 when the plan is
 /// refused or differs from `expect`, what the user confirmed), records the run and runs it in
 /// the background. Returns the run's id.
@@ -210,20 +242,9 @@ pub(crate) async fn start(
     expect: Option<Vec<i64>>,
     actor: Actor,
 ) -> Result<i64> {
-    if !state.config.migrations.allow_runs {
-        return Err(Error::Forbidden(
-            "the host does not allow migration runs from the console (Config::allow_migration_runs)".into(),
-        ));
-    }
+    require_runs(state)?;
     let db = state.db();
-    let Some(locked) = lock::try_lock(db).await? else {
-        let holder = match runs::active(db).await? {
-            Some(run) => Some(describe_run(&run)),
-            None => lock::holder(db).await?,
-        };
-        let holder = holder.unwrap_or_else(|| "another session".into());
-        return Err(Error::conflict(format!("a migration run is in progress: the lock is held by {holder}")));
-    };
+    let locked = lock_or_conflict(db).await?;
     let accepted = async {
         runs::interrupt_stale(db).await?;
         let (catalog, statuses) = load(state).await?;
@@ -242,9 +263,52 @@ pub(crate) async fn start(
     .await;
     match accepted {
         Ok((id, steps)) => {
-            let run = engine::Run { id, action, table: table_name(state), steps, actor };
+            let run = engine::Run { id, action, table: table_name(state), steps, actor, files: None };
             engine::spawn(state.clone(), locked, run);
             Ok(id)
+        }
+        Err(err) => {
+            locked.release(db).await;
+            Err(err)
+        }
+    }
+}
+
+/// Saves SQL written in the console as the newest migration in `migrations_dir` and applies it
+/// as a run of its own; the files appear only if its up SQL succeeds.
+pub(crate) async fn save(state: &AppState, draft: authoring::Draft, actor: Actor) -> Result<SavedMigration> {
+    require_runs(state)?;
+    let Some(dir) = state.config.migrations.dir.clone() else {
+        return Err(Error::conflict(
+            "the host has not set Config::migrations_dir: there is no directory to write the migration to",
+        ));
+    };
+    let db = state.db();
+    let locked = lock_or_conflict(db).await?;
+    let accepted = async {
+        runs::interrupt_stale(db).await?;
+        let (catalog, statuses) = load(state).await?;
+        if let Some(err) = catalog.directory_error {
+            return Err(Error::conflict(format!("cannot read {}: {err}", dir.display())));
+        }
+        let version = authoring::next_version(statuses.iter().map(|m| m.version).max());
+        let files = authoring::Staged::write(&dir, version, &draft).await?;
+        match runs::create(db, Action::Apply.as_str(), Some(version), actor.username.as_deref()).await {
+            Ok(id) => Ok((id, version, files)),
+            Err(err) => {
+                files.discard().await;
+                Err(err)
+            }
+        }
+    }
+    .await;
+    match accepted {
+        Ok((id, version, files)) => {
+            let saved = SavedMigration { id, version, files: files.targets() };
+            let steps = vec![authoring::step(version, &draft)];
+            let run = engine::Run { id, action: Action::Apply, table: table_name(state), steps, actor, files: Some(files) };
+            engine::spawn(state.clone(), locked, run);
+            Ok(saved)
         }
         Err(err) => {
             locked.release(db).await;

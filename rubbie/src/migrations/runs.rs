@@ -55,7 +55,7 @@ pub struct MigrationEvent {
     /// Milliseconds since the Unix epoch.
     pub at: i64,
     /// `started`, `step_started`, `step_done`, `step_failed`, `marked_applied`, `cleared`,
-    /// `finished`.
+    /// `files_written` (a migration saved from the console), `finished`.
     pub kind: String,
     /// The migration concerned.
     pub version: Option<i64>,

@@ -1,4 +1,4 @@
-import type { ImportProblem } from './types'
+import type { ImportProblem, SqlErrorAt } from './types'
 
 /** An error answered by the API (or a network failure, status 0), in the API's error shape. */
 export class ApiError extends Error {
@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly fields: Record<string, string[]>
   /** An import's rows at fault (row, file line, column), when the API names them. */
   readonly problems: ImportProblem[]
+  /** Where a refused SQL statement went wrong (SQL runner errors, code `sql`). */
+  readonly sql: SqlErrorAt | null
 
   constructor(
     status: number,
@@ -14,6 +16,7 @@ export class ApiError extends Error {
     message: string,
     fields: Record<string, string[]> = {},
     problems: ImportProblem[] = [],
+    sql: SqlErrorAt | null = null,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -21,6 +24,7 @@ export class ApiError extends Error {
     this.code = code
     this.fields = fields
     this.problems = problems
+    this.sql = sql
   }
 
   /** Build from a response status and its (already parsed) body, which may be anything. */
@@ -39,7 +43,8 @@ export class ApiError extends Error {
       }
     }
     const problems = Array.isArray(err?.problems) ? err.problems.filter(isProblem) : []
-    return new ApiError(status, code, message, fields, problems)
+    const sql = isObject(err?.sql) ? (err.sql as SqlErrorAt) : null
+    return new ApiError(status, code, message, fields, problems, sql)
   }
 }
 

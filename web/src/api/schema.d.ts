@@ -334,7 +334,13 @@ export interface paths {
         /** Lists the host's migrations with their status, the lock and the run in progress. */
         get: operations["list_migrations"];
         put?: never;
-        post?: never;
+        /**
+         * Saves SQL as the newest migration in `Config::migrations_dir` and applies it at once as a
+         *     console run: `<version>_<name>.up.sql` (and `.down.sql`) are written only when the up SQL
+         *     succeeded, and the migration is then listed as applied. 409 when a run holds the lock or
+         *     the directory cannot be written; 403 when the host does not allow runs.
+         */
+        post: operations["save_migration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -646,7 +652,7 @@ export interface paths {
             cookie?: never;
         };
         /** The current user's runs, newest first (the last 500 are kept). */
-        get: operations["list_history"];
+        get: operations["list_sql_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1391,7 +1397,7 @@ export interface components {
             error?: string | null;
             /**
              * @description `started`, `step_started`, `step_done`, `step_failed`, `marked_applied`, `cleared`,
-             *     `finished`.
+             *     `files_written` (a migration saved from the console), `finished`.
              */
             kind: string;
             /**
@@ -1521,6 +1527,17 @@ export interface components {
             enabled?: boolean;
             /** @description 1–100 characters of `a-z 0-9 . _ -`. */
             name: string;
+        };
+        /** @description SQL to save as a new migration. */
+        NewMigration: {
+            /** @description The SQL that undoes it; required unless `irreversible`. */
+            down_sql?: string | null;
+            /** @description No down SQL: the migration cannot be rolled back from the console. */
+            irreversible?: boolean;
+            /** @description The file name's description: lower-case letters, digits and underscores (`add_order_notes`). */
+            name: string;
+            /** @description The SQL that applies it (several statements allowed, as in any migration file). */
+            up_sql: string;
         };
         /** @description A new role. */
         NewRole: {
@@ -1885,6 +1902,21 @@ export interface components {
             event?: string | null;
             /** @description The event's sequence number, for `Last-Event-ID`. */
             id?: string | null;
+        };
+        /** @description A migration saved from the console, being applied. */
+        SavedMigration: {
+            /** @description The files it is written to once its up SQL has run. */
+            files: string[];
+            /**
+             * Format: int64
+             * @description The run applying it: follow it at `/api/v1/migrations/runs/{id}/events`.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The new migration's version.
+             */
+            version: number;
         };
         /** @description A request to save under a name. */
         SavedRequest: {
@@ -3838,6 +3870,89 @@ export interface operations {
             };
         };
     };
+    save_migration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMigration"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMigration"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     plan_run: {
         parameters: {
             query?: never;
@@ -5241,7 +5356,7 @@ export interface operations {
             };
         };
     };
-    list_history: {
+    list_sql_history: {
         parameters: {
             query?: {
                 /** @description Runs older than this history id (the previous page's last `id`). */

@@ -88,3 +88,14 @@ export type MigrationRunRequest = NonNullable<paths['/api/v1/migrations/runs']['
 export type MigrationPlan = SuccessResponseJSON<paths['/api/v1/migrations/plan']['post']>
 export type MigrationRun = SuccessResponseJSON<paths['/api/v1/migrations/runs/{id}']['get']>
 export type MigrationEvent = MigrationRun['steps'][number]
+
+export type SqlRequest = NonNullable<paths['/api/v1/sql']['post']['requestBody']>['content']['application/json']
+export type SqlResult = paths['/api/v1/sql']['post']['responses'][200]['content']['application/json']
+export type SqlMode = NonNullable<SqlRequest['mode']>
+export type SqlExplain = NonNullable<SqlRequest['explain']>
+export type SqlRun = SuccessResponseJSON<paths['/api/v1/sql/history']['get']>['runs'][number]
+export type Snippet = SuccessResponseJSON<paths['/api/v1/sql/snippets']['get']>['snippets'][number]
+export type NewSnippet = NonNullable<paths['/api/v1/sql/snippets']['post']['requestBody']>['content']['application/json']
+export type NewMigration = NonNullable<paths['/api/v1/migrations']['post']['requestBody']>['content']['application/json']
+export type SavedMigration = SuccessResponseJSON<paths['/api/v1/migrations']['post']>
+export type SqlErrorAt = NonNullable<ErrorBody['error']['sql']>

@@ -97,10 +97,20 @@ export interface ExportResult {
 export async function downloadExport(
   url: string,
   format: ExportFormat,
-  opts: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void; fallbackName: string },
+  opts: {
+    signal?: AbortSignal
+    onProgress?: (p: ExportProgress) => void
+    fallbackName: string
+    /** POSTed as JSON (the SQL runner's export); a GET without one. */
+    body?: unknown
+  },
 ): Promise<ExportResult> {
+  const method = opts.body === undefined ? 'GET' : 'POST'
   // The same headers as every console request: an admin viewing as a role exports as that role.
-  const res = await fetch(url, { credentials: 'include', signal: opts.signal, headers: consoleHeaders('GET', url) })
+  const headers: Record<string, string> = consoleHeaders(method, url)
+  if (method === 'POST') headers['Content-Type'] = 'application/json'
+  const body = method === 'POST' ? JSON.stringify(opts.body) : undefined
+  const res = await fetch(url, { method, credentials: 'include', signal: opts.signal, headers, body })
   if (!res.ok) {
     let message = `Export failed (${res.status})`
     try {

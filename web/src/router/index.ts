@@ -39,6 +39,8 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           // Every signed-in user: their profile and personal API tokens.
           { path: 'account', name: 'account', component: AccountView },
           { path: 'users', name: 'users', component: UsersView, meta: { admin: true } },
+          // Admin-only, its own chunk (CodeMirror's SQL language).
+          { path: 'sql', name: 'sql', component: () => import('@/views/sql/SqlView.vue'), meta: { admin: true } },
           { path: 'migrations', name: 'migrations', component: () => import('@/views/migrations/MigrationsView.vue'), meta: { admin: true } },
           {
             // Admin-only, its own chunk (the rule editor and filter builder).
