@@ -8,7 +8,7 @@ mod bench_support;
 
 use std::time::{Duration, Instant};
 
-use bench_support::{Api, RUNS, exec, median, ms, raw, rss_kb, time_pair};
+use bench_support::{Api, RUNS, exec, median, ms, raw, time_pair, with_peak_rss};
 use rubbie::{Backend, Database};
 use sqlx::AssertSqlSafe;
 
@@ -180,22 +180,8 @@ async fn bench(name: &'static str, db: Database) {
         || async {},
     )
     .await;
-    let rss_before = rss_kb();
-    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(rss_before));
-    let sampler = {
-        let peak = peak.clone();
-        tokio::spawn(async move {
-            loop {
-                peak.fetch_max(rss_kb(), std::sync::atomic::Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-    };
-    let export_started = Instant::now();
-    let export = api.get("/admin/api/v1/tables/bench_items/export?format=csv&order_by=id").await;
-    let export_time = export_started.elapsed();
-    sampler.abort();
-    let peak_growth_mb = (peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(rss_before)) as f64 / 1024.0;
+    let (export, export_time, peak_growth_mb) =
+        with_peak_rss(api.get("/admin/api/v1/tables/bench_items/export?format=csv&order_by=id")).await;
 
     println!("\n#### {name} ({ROWS} rows, median of {RUNS})\n");
     println!("| measurement | rubbie | raw sqlx | ratio |");

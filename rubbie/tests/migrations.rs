@@ -476,7 +476,10 @@ async fn sql_saved_as_a_migration_is_written_only_after_it_ran_and_listed_as_app
         assert_eq!(done["run"]["status"], "succeeded", "{done}");
         let version = done["saved"]["version"].as_i64().unwrap();
         assert!(version > 20_260_000_000_000, "a timestamp version: {version}");
-        assert_eq!(files(&dir), ["1_base.sql".to_owned(), format!("{version}_add_saved.down.sql"), format!("{version}_add_saved.up.sql")]);
+        assert_eq!(
+            files(&dir),
+            ["1_base.sql".to_owned(), format!("{version}_add_saved.down.sql"), format!("{version}_add_saved.up.sql")]
+        );
         assert_eq!(std::fs::read_to_string(dir.0.join(format!("{version}_add_saved.up.sql"))).unwrap(), up);
         assert!(table_exists(&t, "m_saved").await);
         assert_eq!(statuses(&mut c).await, st(&[(1, "applied"), (version, "applied")]));

@@ -130,21 +130,58 @@ impl Api {
     /// GET, the whole body read; returns the body.
     pub async fn get(&self, path: &str) -> bytes_len::Body {
         let request = Request::get(path).header("cookie", &self.cookie).body(Body::empty()).unwrap();
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let mut body = response.into_body();
-        let mut len = 0;
-        let mut first = Vec::new();
-        while let Some(frame) = body.frame().await {
-            if let Ok(data) = frame.unwrap().into_data() {
-                if first.len() < 4096 {
-                    first.extend_from_slice(&data[..data.len().min(4096 - first.len())]);
-                }
-                len += data.len();
-            }
-        }
-        bytes_len::Body { len, head: first }
+        read_body(path, self.app.clone().oneshot(request).await.unwrap()).await
     }
+
+    /// POST a JSON body, the whole (streamed) answer read; returns its size and first bytes.
+    pub async fn post_read(&self, path: &str, json: &str) -> bytes_len::Body {
+        let request = Request::post(path)
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_owned()))
+            .unwrap();
+        read_body(path, self.app.clone().oneshot(request).await.unwrap()).await
+    }
+}
+
+/// Reads a 200 answer frame by frame, keeping only its length and first 4 kB.
+async fn read_body(path: &str, response: axum::response::Response) -> bytes_len::Body {
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let mut body = response.into_body();
+    let mut len = 0;
+    let mut first = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            if first.len() < 4096 {
+                first.extend_from_slice(&data[..data.len().min(4096 - first.len())]);
+            }
+            len += data.len();
+        }
+    }
+    bytes_len::Body { len, head: first }
+}
+
+/// Runs `f`, sampling this process's resident set every 20 ms: its result, how long it took, and
+/// the peak growth over the start in MB.
+pub async fn with_peak_rss<T, F: std::future::Future<Output = T>>(f: F) -> (T, Duration, f64) {
+    let before = rss_kb();
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(rss_kb(), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let out = f.await;
+    let took = started.elapsed();
+    sampler.abort();
+    let growth = peak.load(std::sync::atomic::Ordering::Relaxed).max(rss_kb()).saturating_sub(before);
+    (out, took, growth as f64 / 1024.0)
 }
 
 mod bytes_len {

@@ -18,9 +18,9 @@ use super::users::require_admin;
 use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
+use crate::migrations::authoring::{self, Draft};
 use crate::migrations::plan::Action;
 use crate::migrations::runs::{self, MigrationRun};
-use crate::migrations::authoring::{self, Draft};
 use crate::migrations::{self, MigrationDetail, MigrationList, PlannedStep, SavedMigration};
 use crate::state::AppState;
 

@@ -245,6 +245,9 @@ async fn finished(started: &mut Started) -> Result<crate::sql::runner::Summary> 
     (&mut started.done).await.map_err(Error::internal)?
 }
 
+/// A streamed export's chunks grow to about this size while rows are waiting.
+const CHUNK_BYTES: usize = 64 * 1024;
+
 /// Every row as CSV or NDJSON, from the cursor to the socket. A statement that fails midway
 /// fails the body, so the client sees the file is cut; a client that goes away cancels the run.
 fn stream(format: SqlFormat, columns: Vec<ResultColumn>, first: Option<Vec<Json>>, started: Started) -> Response {
@@ -270,7 +273,13 @@ fn stream(format: SqlFormat, columns: Vec<ResultColumn>, first: Option<Vec<Json>
         }
         match started.rows.recv().await {
             Some(row) => {
-                let text = line(&names, row);
+                // The rows already waiting go out in the same chunk: one frame per row would
+                // cost more than the row itself.
+                let mut text = line(&names, row);
+                while text.len() < CHUNK_BYTES {
+                    let Ok(row) = started.rows.try_recv() else { break };
+                    text.push_str(&line(&names, row));
+                }
                 Some((Ok(Bytes::from(text)), (None, started, names)))
             }
             None => match finished(&mut started).await {

@@ -134,8 +134,9 @@ impl Staged {
     pub(crate) async fn publish(self) -> Result<()> {
         tokio::task::spawn_blocking(move || {
             for (tmp, to) in &self.files {
-                std::fs::rename(tmp, to)
-                    .map_err(|e| Error::internal(format!("cannot rename {} to {}: {e}", tmp.display(), to.display())))?;
+                std::fs::rename(tmp, to).map_err(|e| {
+                    Error::internal(format!("cannot rename {} to {}: {e}", tmp.display(), to.display()))
+                })?;
             }
             Ok(())
         })
@@ -181,7 +182,7 @@ mod tests {
     #[test]
     fn versions_follow_the_newest() {
         let now = next_version(None);
-        assert!(now > 2026_01_01_00_00_00, "{now}");
+        assert!(now > 20_260_101_000_000, "{now}");
         assert_eq!(next_version(Some(now + 10)), now + 11);
         assert!(next_version(Some(1)) >= now);
     }

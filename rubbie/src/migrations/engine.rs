@@ -67,7 +67,8 @@ async fn settle_files(db: &Database, run: &Run, files: Staged, outcome: Result<(
             return Err(err);
         }
         if files.publish().await.is_ok() {
-            let description = format!("{written} (kept: the migration failed half-way, recover it on the migrations page)");
+            let description =
+                format!("{written} (kept: the migration failed half-way, recover it on the migrations page)");
             log.write(MigrationEvent { kind: "files_written".into(), description: Some(description), ..event() }).await;
         }
         return Err(err);

@@ -216,7 +216,9 @@ fn require_runs(state: &AppState) -> Result<()> {
     if state.config.migrations.allow_runs {
         return Ok(());
     }
-    Err(Error::Forbidden("the host does not allow migration runs from the console (Config::allow_migration_runs)".into()))
+    Err(Error::Forbidden(
+        "the host does not allow migration runs from the console (Config::allow_migration_runs)".into(),
+    ))
 }
 
 /// Takes the migration lock, or 409 naming who holds it.
@@ -306,7 +308,8 @@ pub(crate) async fn save(state: &AppState, draft: authoring::Draft, actor: Actor
         Ok((id, version, files)) => {
             let saved = SavedMigration { id, version, files: files.targets() };
             let steps = vec![authoring::step(version, &draft)];
-            let run = engine::Run { id, action: Action::Apply, table: table_name(state), steps, actor, files: Some(files) };
+            let run =
+                engine::Run { id, action: Action::Apply, table: table_name(state), steps, actor, files: Some(files) };
             engine::spawn(state.clone(), locked, run);
             Ok(saved)
         }

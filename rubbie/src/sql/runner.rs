@@ -44,7 +44,7 @@ const CANCEL_POLL: Duration = Duration::from_millis(250);
 /// SQLite virtual-machine steps between two looks at the deadline.
 const PROGRESS_STEPS: i32 = 1_000;
 /// Rows buffered between the cursor and the reader.
-const ROWS_IN_FLIGHT: usize = 64;
+const ROWS_IN_FLIGHT: usize = 512;
 
 /// One run, ready to go.
 pub(crate) struct Job {
