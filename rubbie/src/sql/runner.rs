@@ -30,7 +30,7 @@ use super::cells::{Cells, Kind};
 use super::{Explain, Mode, ResultColumn, history};
 use crate::audit::{self, Actor, Category, Entry};
 use crate::db::exec::Tx;
-use crate::db::{Backend, Database};
+use crate::db::Database;
 use crate::error::{Error, Result};
 
 /// How long a run waits for one of the runner's connections.
@@ -293,14 +293,19 @@ impl Runner {
             }
         };
         let watchdog = async {
-            // A cancel made on another instance reaches a SQLite run through its history row.
-            if db.backend() == Backend::Sqlite {
-                while Instant::now() < deadline {
-                    tokio::time::sleep(CANCEL_POLL).await;
-                    if history::cancel_requested(db, &job.run_id).await.unwrap_or(false) {
-                        flag.store(true, Ordering::SeqCst);
-                        break;
-                    }
+            // A cancel made on any instance reaches the run through its history row. SQLite's
+            // progress handler stops at the flag; PostgreSQL and MySQL are told from here as
+            // long as the run lasts, since a cancel that lands before the statement starts
+            // executing (or before its connection is known) does nothing on the server.
+            while Instant::now() < deadline {
+                tokio::time::sleep(CANCEL_POLL).await;
+                if !flag.load(Ordering::SeqCst) && history::cancel_requested(db, &job.run_id).await.unwrap_or(false) {
+                    flag.store(true, Ordering::SeqCst);
+                }
+                if flag.load(Ordering::SeqCst)
+                    && let Some(&pid) = pid_slot.get()
+                {
+                    stop_on_server(db, &job.run_id, pid).await;
                 }
             }
             tokio::time::sleep_until((deadline + GRACE).into()).await;
