@@ -54,7 +54,7 @@ pub use rubbie_macros::RubbieModel;
 /// rubbie's own tables are created on the first request (or by [`create_or_update_admin`]).
 pub fn router<S: Clone + Send + Sync + 'static>(config: Config) -> Router<S> {
     let state = state::AppState::new(config);
-    http::api(state).merge(rubbie_vue::router())
+    http::api(state).merge(rubbie_vue::router()).layer(axum::middleware::map_response(http::security::headers))
 }
 
 /// Runs rubbie's internal migrations now (otherwise they run on the first request).

@@ -32,6 +32,31 @@ async fn check_mount(app: Router, prefix: &str) {
     let spec = client.get(&format!("{prefix}/api/openapi.json")).await;
     let server = if prefix.is_empty() { "/" } else { prefix };
     assert_eq!(spec.json["servers"][0]["url"], server);
+    // The browser security headers are on every kind of answer: the SPA, an asset, Swagger UI,
+    // the API, its errors.
+    let asset = index.text.split("src=\"./").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    for path in ["/", "/tables/customers", &format!("/{asset}"), "/api/docs/", "/api/v1/health", "/api/v1/tables"] {
+        let reply = client.get(&format!("{prefix}{path}")).await;
+        assert_security_headers(&reply, path);
+    }
+}
+
+fn assert_security_headers(reply: &common::Reply, path: &str) {
+    let h = &reply.headers;
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for directive in
+        ["default-src 'self'", "script-src 'self';", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"]
+    {
+        assert!(csp.contains(directive), "{path}: {directive} missing from {csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-eval")
+            && !csp.split(';').any(|d| d.contains("script-src") && d.contains("unsafe-inline"))
+    );
+    assert_eq!(h["x-frame-options"], "DENY", "{path}");
+    assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+    assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+    assert!(h["permissions-policy"].to_str().unwrap().contains("camera=()"), "{path}");
 }
 
 #[tokio::test]

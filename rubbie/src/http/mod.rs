@@ -14,6 +14,7 @@ pub(crate) mod migrations;
 pub(crate) mod overview;
 pub(crate) mod permissions;
 pub(crate) mod rows;
+pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod sql;
 pub(crate) mod tables;
