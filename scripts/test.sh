@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project: Rust (SQLite always; PostgreSQL and MariaDB when
 # RUBBIE_TEST_POSTGRES_URL / RUBBIE_TEST_MYSQL_URL are set), lint, the web app's type check and
-# unit tests, freshness of the committed SPA build and API types, and the browser suite,
+# lint and unit tests, freshness of the committed SPA build and API types, and the browser suite,
 # two-instance checks and schemathesis against a running test_project on each configured database.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,9 +18,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --workspace
 
-step "web: install, type check, unit tests"
+step "web: install, type check, lint, unit tests"
 [ -d web/node_modules ] || (cd web && npm ci --no-audit --no-fund)
-(cd web && npm run typecheck && npm run test)
+(cd web && npm run typecheck && npm run lint && npm run test)
 
 step "freshness: OpenAPI document, generated API types, committed SPA build"
 git rev-parse --is-inside-work-tree > /dev/null   # the dist check below needs git

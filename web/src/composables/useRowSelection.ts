@@ -24,7 +24,10 @@ export function useRowSelection(loadedKeys: () => string[]) {
   }
   function toggleLoaded(on: boolean) {
     const s = new Set(selected.value)
-    for (const k of loadedKeys()) (on ? s.add(k) : s.delete(k))
+    for (const k of loadedKeys()) {
+      if (on) s.add(k)
+      else s.delete(k)
+    }
     selected.value = s
   }
 

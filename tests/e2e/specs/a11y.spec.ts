@@ -1,0 +1,70 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { password, serialPage, submitSignIn, username } from './support'
+
+// axe-core (WCAG 2.1 A and AA rules) over every page of the console, signed out and in, in the
+// light and the dark theme (serial, its own context): no serious or critical violation.
+
+let page: Page
+
+serialPage({
+  ready: (p) => {
+    page = p
+  },
+})
+
+const PAGES = [
+  '',
+  'tables/orders',
+  'tables/orders/rows/1',
+  'tables/customers/new',
+  'sql',
+  'explorer',
+  'migrations',
+  'activity',
+  'users',
+  'permissions/matrix',
+  'permissions/roles',
+  'settings/server',
+  'settings/config',
+  'settings/flags',
+  'account',
+]
+
+/** The serious and critical violations on the page as it is now, one line per rule. */
+async function violations(): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+}
+
+async function useTheme(theme: 'light' | 'dark') {
+  await page.evaluate((t) => localStorage.setItem('rubbie.theme', t), theme)
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the sign-in page, ${theme}`, async () => {
+    await page.goto('./login')
+    await useTheme(theme)
+    await page.reload()
+    await expect(page.getByTestId('login-form')).toBeVisible()
+    expect(await violations()).toEqual([])
+  })
+}
+
+test('signs in', async () => {
+  await submitSignIn(page, username, password)
+})
+
+for (const theme of ['light', 'dark'] as const) {
+  for (const path of PAGES) {
+    test(`/${path}, ${theme}`, async () => {
+      await useTheme(theme)
+      await page.goto(`./${path}`)
+      await page.waitForLoadState('networkidle')
+      await expect(page.getByTestId('current-user')).toBeVisible()
+      expect(await violations()).toEqual([])
+    })
+  }
+}
