@@ -29,8 +29,8 @@ use tokio::sync::{OnceCell, mpsc, oneshot};
 use super::cells::{Cells, Kind};
 use super::{Explain, Mode, ResultColumn, history};
 use crate::audit::{self, Actor, Category, Entry};
-use crate::db::exec::Tx;
 use crate::db::Database;
+use crate::db::exec::Tx;
 use crate::error::{Error, Result};
 
 /// How long a run waits for one of the runner's connections.
