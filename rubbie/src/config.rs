@@ -22,6 +22,7 @@ pub struct Config {
     pub(crate) cors_origin: Option<String>,
     pub(crate) secure_cookies: bool,
     pub(crate) session_ttl: Duration,
+    pub(crate) session_idle: Duration,
     pub(crate) host_openapi: Option<utoipa::openapi::OpenApi>,
     pub(crate) login_attempts: u32,
     pub(crate) login_window: Duration,
@@ -82,12 +83,14 @@ pub(crate) struct HostSetting {
 }
 
 impl Config {
-    /// A configuration over `db` with defaults: no CORS, cookies without `Secure`, 7-day sessions.
+    /// A configuration over `db` with defaults: no CORS, cookies without `Secure`, sessions that
+    /// end 7 days after sign-in or after 8 hours without a request.
     pub fn new(db: Database) -> Self {
         Config {
             cors_origin: None,
             secure_cookies: false,
             session_ttl: Duration::from_secs(7 * 24 * 3600),
+            session_idle: Duration::from_secs(8 * 3600),
             host_openapi: None,
             login_attempts: 5,
             login_window: Duration::from_secs(300),
@@ -117,15 +120,22 @@ impl Config {
         self
     }
 
-    /// Marks the session cookie `Secure` (set this when served over TLS).
+    /// Marks the session cookie `Secure` and names it `__Host-rubbie_session` with `Path=/`, so
+    /// no other site or subdomain can set or shadow it (set this when served over TLS).
     pub fn secure_cookies(mut self, secure: bool) -> Self {
         self.secure_cookies = secure;
         self
     }
 
-    /// How long a session lasts after sign-in.
+    /// How long a session lasts after sign-in, however it is used (the absolute lifetime).
     pub fn session_ttl(mut self, ttl: Duration) -> Self {
         self.session_ttl = ttl;
+        self
+    }
+
+    /// How long a session lasts without a request (the idle lifetime; default 8 hours).
+    pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
+        self.session_idle = idle;
         self
     }
 

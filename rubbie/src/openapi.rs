@@ -15,7 +15,7 @@ use crate::http::{
     info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations, SQL runner."),
     paths(
         health::health,
-        auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
+        auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,

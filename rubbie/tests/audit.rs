@@ -31,7 +31,7 @@ async fn newest_id(c: &mut Client) -> i64 {
 }
 
 /// Operations that change nothing rubbie keeps for others, and why they leave no entry.
-const EXEMPT: [(&str, &str, &str); 13] = [
+const EXEMPT: [(&str, &str, &str); 15] = [
     ("POST", "/api/v1/explorer/history", "the user's own explorer history"),
     ("DELETE", "/api/v1/explorer/history", "the user's own explorer history"),
     ("POST", "/api/v1/explorer/saved", "the user's own saved explorer requests"),
@@ -41,6 +41,8 @@ const EXEMPT: [(&str, &str, &str); 13] = [
     ("POST", "/api/v1/migrations/plan", "reads only"),
     ("POST", "/api/v1/migrations/runs", "runs in the background, one entry per step: tests/migrations.rs checks them"),
     ("POST", "/api/v1/migrations", "a run like /migrations/runs (its one step audited the same way)"),
+    ("DELETE", "/api/v1/auth/sessions/{id}", "needs a second session: tests/auth.rs checks its entry"),
+    ("POST", "/api/v1/auth/password", "changes the admin's password mid-walk: tests/auth.rs checks its entry"),
     ("POST", "/api/v1/sql/cancel", "stops a run, which then changes nothing; the SQL history records it"),
     ("POST", "/api/v1/sql/snippets", "the user's own SQL snippets"),
     ("PATCH", "/api/v1/sql/snippets/{id}", "the user's own SQL snippets"),
@@ -70,6 +72,7 @@ async fn every_unsafe_operation_leaves_an_entry() {
         let steps: Vec<(&str, &str, String, Option<Value>, &str)> = vec![
             ("POST", "/api/v1/auth/tokens", "/auth/tokens".into(), Some(json!({"name": "ci"})), "token"),
             ("DELETE", "/api/v1/auth/tokens/{id}", "/auth/tokens/{last}".into(), None, "token"),
+            ("POST", "/api/v1/auth/sessions/sign-out-others", "/auth/sessions/sign-out-others".into(), None, "session"),
             (
                 "POST",
                 "/api/v1/tables/{table}/rows",

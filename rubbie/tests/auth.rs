@@ -78,7 +78,14 @@ async fn secure_cookies_when_configured() {
     rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
     let mut client = Client::new(app_with(rubbie::Config::new(t.db.clone()).secure_cookies(true)));
     let reply = client.login(ADMIN.0, ADMIN.1).await;
-    assert!(reply.headers.get("set-cookie").unwrap().to_str().unwrap().contains("; Secure"));
+    let cookie = reply.headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // `__Host-`: the browser takes it only Secure, with Path=/ and no Domain.
+    assert!(cookie.starts_with("__Host-rubbie_session="), "{cookie}");
+    assert!(cookie.contains("; Path=/;") && !cookie.contains("Domain"), "{cookie}");
+    assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::OK, "the __Host- cookie signs in");
+    let out = client.send(Method::POST, "/admin/api/v1/auth/logout", None).await;
+    assert!(out.headers["set-cookie"].to_str().unwrap().starts_with("__Host-rubbie_session=;"));
     t.cleanup().await;
 }
 
@@ -199,5 +206,134 @@ async fn malformed_login_bodies_get_json_errors() {
     assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
     let reply = client.send(Method::POST, "/admin/api/v1/auth/login", Some(json!({"username": "a"}))).await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+    t.cleanup().await;
+}
+
+/// A second browser of the same user: its own session.
+async fn second_session(app: &axum::Router, name: &str, password: &str) -> Client {
+    let mut other = Client::new(app.clone());
+    assert_eq!(other.login(name, password).await.status, StatusCode::OK);
+    other
+}
+
+#[tokio::test]
+async fn sessions_are_listed_and_signed_out_one_or_all_others() {
+    for t in TestDb::all().await {
+        let mut a = Client::signed_in(&t.db).await;
+        let first_id = a.cookie.clone();
+        let mut b = second_session(&a.app, ADMIN.0, ADMIN.1).await;
+        let mut c = second_session(&a.app, ADMIN.0, ADMIN.1).await;
+        assert_ne!(first_id, b.cookie, "a new session id at every sign-in");
+
+        let list = a.get("/admin/api/v1/auth/sessions").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+        let sessions = list.json["sessions"].as_array().unwrap().clone();
+        assert_eq!(sessions.len(), 3, "{}", list.text);
+        assert_eq!(sessions[0]["current"], true, "the current one first");
+        assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+        assert!(!list.text.contains(a.cookie.as_ref().unwrap().split('=').nth(1).unwrap()), "no secret in the list");
+
+        // One session out: its browser is signed out, the others stay.
+        let other = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            a.send(Method::DELETE, &format!("/admin/api/v1/auth/sessions/{other}"), None).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let gone = a.send(Method::DELETE, &format!("/admin/api/v1/auth/sessions/{other}"), None).await;
+        assert_error(&gone, StatusCode::NOT_FOUND, "not_found");
+        assert_error(
+            &a.send(Method::DELETE, "/admin/api/v1/auth/sessions/'%20OR%201=1", None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+        let still: Vec<StatusCode> =
+            vec![b.get("/admin/api/v1/auth/me").await.status, c.get("/admin/api/v1/auth/me").await.status];
+        assert_eq!(still.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{still:?}");
+
+        // Every other session out; this one stays.
+        let done = a.send(Method::POST, "/admin/api/v1/auth/sessions/sign-out-others", None).await;
+        assert_eq!(done.json["signed_out"], 1, "{}", done.text);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // past the one-second session cache
+        assert_eq!(b.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(c.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(a.get("/admin/api/v1/auth/me").await.status, StatusCode::OK);
+        let audit = a.get("/admin/api/v1/audit?category=session&action=logout").await;
+        assert!(audit.json["entries"].as_array().unwrap().len() >= 2, "{}", audit.text);
+        assert!(audit.text.contains("signed out from the account page"), "{}", audit.text);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_checks_the_old_one_refuses_weak_ones_and_signs_out_the_others() {
+    for t in TestDb::all().await {
+        let mut a = Client::signed_in(&t.db).await;
+        let mut b = second_session(&a.app, ADMIN.0, ADMIN.1).await;
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+
+        let wrong =
+            a.send(Method::POST, "/admin/api/v1/auth/password", Some(change("nope nope", "a-much-better-one-7"))).await;
+        assert_error(&wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert!(wrong.json["error"]["fields"]["current_password"].is_array(), "{}", wrong.text);
+        for weak in ["short", "password1", "iloveyou1", "ADMIN", &"x".repeat(1025)] {
+            let refused = a.send(Method::POST, "/admin/api/v1/auth/password", Some(change(ADMIN.1, weak))).await;
+            assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+            assert!(refused.json["error"]["fields"]["new_password"].is_array(), "{weak}: {}", refused.text);
+        }
+        assert_eq!(b.get("/admin/api/v1/auth/me").await.status, StatusCode::OK, "refusals sign no one out");
+
+        let done =
+            a.send(Method::POST, "/admin/api/v1/auth/password", Some(change(ADMIN.1, "a-much-better-one-7"))).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json["signed_out"], 1);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert_eq!(b.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED, "the other session ended");
+        assert_eq!(a.get("/admin/api/v1/auth/me").await.status, StatusCode::OK, "this one stays");
+        let mut fresh = Client::new(a.app.clone());
+        assert_eq!(fresh.login(ADMIN.0, ADMIN.1).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(fresh.login(ADMIN.0, "a-much-better-one-7").await.status, StatusCode::OK);
+        let entries = a.get("/admin/api/v1/audit?category=user").await;
+        assert!(entries.text.contains("admin changed their password"), "{}", entries.text);
+        assert!(
+            !entries.text.contains("a-much-better-one-7") && !entries.text.contains("argon2"),
+            "no secret in the log"
+        );
+
+        // An admin's reset of another user's password ends that user's sessions; weak ones are refused.
+        let mut vera = common::user(&mut a, &t.db, "vera", "admin").await;
+        assert_eq!(vera.get("/admin/api/v1/auth/me").await.status, StatusCode::OK);
+        let id = vera.get("/admin/api/v1/auth/me").await.json["user"]["id"].as_i64().unwrap();
+        let weak =
+            a.send(Method::PATCH, &format!("/admin/api/v1/users/{id}"), Some(json!({"password": "12345678"}))).await;
+        assert_error(&weak, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        let reset = a
+            .send(Method::PATCH, &format!("/admin/api/v1/users/{id}"), Some(json!({"password": "another-fine-one-9"})))
+            .await;
+        assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert_eq!(vera.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+        let created = a
+            .send(
+                Method::POST,
+                "/admin/api/v1/users",
+                Some(json!({"username": "walt", "password": "qwertyuiop", "role": "admin"})),
+            )
+            .await;
+        assert_error(&created, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_before_its_absolute_lifetime() {
+    let t = TestDb::sqlite().await;
+    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
+    let config = rubbie::Config::new(t.db.clone()).session_idle_timeout(std::time::Duration::from_secs(1));
+    let mut client = Client::new(app_with(config));
+    assert_eq!(client.login(ADMIN.0, ADMIN.1).await.status, StatusCode::OK);
+    assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::OK);
+    // Unix-second clocks: idle for more than a whole second past the limit.
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
     t.cleanup().await;
 }

@@ -12,17 +12,22 @@ use crate::state::AppState;
 
 /// Name of the session cookie.
 pub(crate) const SESSION_COOKIE: &str = "rubbie_session";
+/// Its name over TLS (`Config::secure_cookies`): the browser accepts it only `Secure`, with
+/// `Path=/` and no `Domain`, so a sibling subdomain cannot plant one.
+pub(crate) const HOST_SESSION_COOKIE: &str = "__Host-rubbie_session";
 
-/// The session secret from the request's cookies.
+/// The session secret from the request's cookies (the `__Host-` one first).
 pub(crate) fn session_secret(headers: &HeaderMap) -> Option<String> {
-    headers
+    let pairs: Vec<(String, String)> = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+        .filter_map(|pair| pair.trim().split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect();
+    [HOST_SESSION_COOKIE, SESSION_COOKIE]
+        .iter()
+        .find_map(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
 }
 
 /// Finds who sent the request, if anyone.
@@ -45,7 +50,8 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
     if let Some(user) = state.sessions.get(&session_id) {
         return Ok(Some(user));
     }
-    let user = store::session_user(state.db(), &secret).await?;
+    let idle = state.config.session_idle.as_secs() as i64;
+    let user = store::session_user(state.db(), &secret, idle).await?;
     if let Some(user) = &user {
         state.sessions.put(&session_id, user);
     }

@@ -3,8 +3,10 @@
 
 pub(crate) mod guard;
 pub(crate) mod password;
+pub(crate) mod password_policy;
 pub(crate) mod rate_limit;
 pub(crate) mod session_cache;
+pub(crate) mod sessions;
 pub(crate) mod store;
 pub(crate) mod tokens;
 pub(crate) mod users;

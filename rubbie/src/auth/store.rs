@@ -3,7 +3,7 @@
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 
-use super::{AuthMethod, CurrentUser, now, password};
+use super::{AuthMethod, CurrentUser, now, password, sessions};
 use crate::audit::{self, Actor, Category, Entry};
 use crate::db::exec::Executor;
 use crate::db::internal::fetch_one;
@@ -97,6 +97,7 @@ pub(crate) async fn create_session(
     // Old sessions are swept on sign-in so the table does not grow without bound.
     let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
     tx.execute(&sweep).await?;
+    sessions::record(&mut tx, &password::secret_hash(&secret), user_id, actor).await?;
     let name = actor.username.clone().unwrap_or_default();
     let entry = Entry::new(Category::Session, "login", format!("{name} signed in")).object(name);
     audit::record(&mut tx, actor, vec![entry]).await?;
@@ -110,14 +111,22 @@ struct SessionRow {
     username: String,
     role: String,
     csrf_token: String,
+    created_at: i64,
+    last_seen_at: Option<i64>,
 }
 
-/// The active user of a session cookie secret, if the session is valid.
-pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
+/// The active user of a session cookie secret, if the session is valid: within its absolute
+/// lifetime (`expires_at`) and used within the last `idle_secs`. Notes the use, at most once a
+/// minute.
+pub(crate) async fn session_user(db: &Database, secret: &str, idle_secs: i64) -> Result<Option<CurrentUser>> {
     let session_id = password::secret_hash(secret);
     let query = Query::select()
         .from("rubbie_sessions")
         .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")))
+        .left_join(
+            "rubbie_session_details",
+            Expr::col(("rubbie_session_details", "session_id")).equals(("rubbie_sessions", "id")),
+        )
         .and_where(Expr::col(("rubbie_sessions", "id")).eq(session_id.as_str()))
         .and_where(Expr::col(("rubbie_sessions", "expires_at")).gt(now()))
         .and_where(Expr::col(("rubbie_users", "active")).eq(1))
@@ -127,13 +136,25 @@ pub(crate) async fn session_user(db: &Database, secret: &str) -> Result<Option<C
         ("username", "rubbie_users", "username"),
         ("role", "rubbie_users", "role"),
         ("csrf_token", "rubbie_sessions", "csrf_token"),
+        ("created_at", "rubbie_sessions", "created_at"),
+        ("last_seen_at", "rubbie_session_details", "last_seen_at"),
     ];
-    let row: Option<SessionRow> = fetch_one(db, &fields, query).await?;
-    Ok(row.map(|r| CurrentUser {
-        id: r.id,
-        username: r.username,
-        role: r.role,
-        via: AuthMethod::Session { csrf_token: r.csrf_token, session_id },
+    let Some(row) = fetch_one::<SessionRow>(db, &fields, query).await? else {
+        return Ok(None);
+    };
+    let last_seen = row.last_seen_at.unwrap_or(row.created_at);
+    if now() - last_seen > idle_secs {
+        return Ok(None);
+    }
+    // Written at most once a minute, and often enough that a short idle limit sees the use.
+    if now() - last_seen >= (idle_secs / 2).clamp(1, sessions::TOUCH_EVERY_SECS) {
+        sessions::touch(db, &session_id).await?;
+    }
+    Ok(Some(CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        via: AuthMethod::Session { csrf_token: row.csrf_token, session_id },
     }))
 }
 

@@ -58,16 +58,10 @@ pub struct UserChange {
     pub role: Option<String>,
     /// Enable or disable.
     pub active: Option<bool>,
-    /// New password (at least 8 characters).
-    #[schema(min_length = 8)]
+    /// New password: 8 to 1,024 characters, not a common password, not the user name. Signs out
+    /// every session of the user (but the admin's own, when resetting their own password).
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
-}
-
-fn check_password(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(Error::field("password", "must be at least 8 characters"));
-    }
-    Ok(())
 }
 
 async fn check_role(db: &Database, role: &str) -> Result<()> {
@@ -106,7 +100,7 @@ fn entry(action: &'static str, summary: String, user: &User) -> Entry {
 pub(crate) async fn create(db: &Database, username: &str, password: &str, role: &str, actor: &Actor) -> Result<User> {
     let username =
         crate::text::name(username, 190).ok_or_else(|| Error::field("username", "must be 1 to 190 characters"))?;
-    check_password(password)?;
+    super::password_policy::check("password", password, Some(username))?;
     check_role(db, role).await?;
     let hash = password::hash(password)?;
     let insert = Query::insert()
@@ -147,7 +141,7 @@ pub(crate) async fn update(db: &Database, id: i64, change: UserChange, actor: &A
         check_role(db, role).await?;
     }
     if let Some(password) = &change.password {
-        check_password(password)?;
+        super::password_policy::check("password", password, Some(&user.username))?;
     }
     let stays_admin =
         change.role.as_deref().unwrap_or(&user.role) == ADMIN_ROLE && change.active.unwrap_or(user.active);
@@ -189,11 +183,27 @@ pub(crate) async fn delete(db: &Database, id: i64, actor: &Actor) -> Result<()> 
     }
     let mut tx = db.begin().await?;
     // MySQL ignores inline REFERENCES ... ON DELETE CASCADE: remove what belongs to the user.
-    for table in ["rubbie_sessions", "rubbie_api_tokens", "rubbie_explorer_requests"] {
+    for table in ["rubbie_sessions", "rubbie_session_details", "rubbie_api_tokens", "rubbie_explorer_requests"] {
         tx.execute(&Query::delete().from_table(table).and_where(Expr::col("user_id").eq(id)).to_owned()).await?;
     }
     tx.execute(&Query::delete().from_table("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned()).await?;
     let entry = entry("delete", format!("Deleted user {}", user.username), &user).before(&user);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// The user's own password change (checked by the caller): the new hash and its audit entry.
+pub(crate) async fn set_password(db: &Database, id: i64, password: &str, actor: &Actor) -> Result<()> {
+    let update = Query::update()
+        .table("rubbie_users")
+        .value("password_hash", password::hash(password)?)
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    let mut tx = db.begin().await?;
+    let user = get_in(&mut tx, id).await?;
+    tx.execute(&update).await?;
+    let entry = entry("update", format!("{} changed their password", user.username), &user)
+        .detail(serde_json::json!({"password_changed": true}));
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
 }

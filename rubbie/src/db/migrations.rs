@@ -243,6 +243,20 @@ CREATE TABLE IF NOT EXISTS rubbie_sql_snippets (
 {create_index:rubbie_sql_snippets_user ON rubbie_sql_snippets (user_id, name)}
 ",
     },
+    Migration {
+        version: 9,
+        name: "session details: where from, last use",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_session_details (
+    session_id VARCHAR(64) NOT NULL PRIMARY KEY,
+    user_id BIGINT NOT NULL,
+    ip VARCHAR(64) NULL,
+    user_agent VARCHAR(400) NULL,
+    last_seen_at BIGINT NOT NULL{inline_index:rubbie_session_details_user (user_id)}
+);
+{create_index:rubbie_session_details_user ON rubbie_session_details (user_id)}
+",
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

@@ -12,9 +12,10 @@ use utoipa::ToSchema;
 use super::extract::{Json, MountPrefix, Path};
 use crate::audit::Actor;
 use crate::audit::actor::Visitor;
-use crate::auth::guard::SESSION_COOKIE;
+use crate::auth::guard::{HOST_SESSION_COOKIE, SESSION_COOKIE};
+use crate::auth::sessions::{self, SessionSummary};
 use crate::auth::tokens::{self, ApiToken};
-use crate::auth::{AuthMethod, CurrentUser, password, store};
+use crate::auth::{AuthMethod, CurrentUser, password, password_policy, store, users};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -30,6 +31,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/auth/me", get(me))
         .route("/api/v1/auth/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/auth/tokens/{id}", delete(revoke_token))
+        .route("/api/v1/auth/password", post(change_password))
+        .route("/api/v1/auth/sessions", get(list_sessions))
+        .route("/api/v1/auth/sessions/sign-out-others", post(sign_out_others))
+        .route("/api/v1/auth/sessions/{id}", delete(revoke_session))
 }
 
 /// Credentials for `POST /auth/login`.
@@ -50,11 +55,14 @@ pub struct SessionInfo {
     pub csrf_token: Option<String>,
 }
 
-/// The session cookie, scoped to rubbie's mount prefix so the host's other routes never see it.
+/// The session cookie: scoped to rubbie's mount prefix so the host's other routes never see it;
+/// over TLS `__Host-` prefixed instead, which the browser only takes with `Secure` and `Path=/`.
 fn session_cookie(prefix: &str, secret: &str, max_age: i64, secure: bool) -> String {
+    if secure {
+        return format!("{HOST_SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}; Secure");
+    }
     let path = if prefix.is_empty() { "/" } else { prefix };
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={max_age}{secure}")
+    format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={max_age}")
 }
 
 /// Signs in with username and password; sets the session cookie.
@@ -182,5 +190,109 @@ pub(crate) async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
     tokens::revoke(state.db(), user.id, id, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user's own password change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password now.
+    pub current_password: String,
+    /// The new one: 8 to 1,024 characters, not a common password, not the user name.
+    #[schema(min_length = 8, max_length = 1024)]
+    pub new_password: String,
+}
+
+/// What a password change or "sign out other sessions" ended.
+#[derive(Serialize, ToSchema)]
+pub struct SignedOut {
+    /// Sessions signed out (the current one stays).
+    pub signed_out: u64,
+}
+
+fn current_session(user: &CurrentUser) -> Option<&str> {
+    match &user.via {
+        AuthMethod::Session { session_id, .. } => Some(session_id.as_str()),
+        AuthMethod::Token { .. } => None,
+    }
+}
+
+/// Changes the signed-in user's password after checking the current one (counted like sign-ins:
+/// 429 past the limit), and signs out every other session of theirs.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
+    responses((status = 200, body = SignedOut), (status = 401, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    actor: Actor,
+    Json(req): Json<PasswordChange>,
+) -> Result<Json<SignedOut>> {
+    let key = format!("user:{}", user.id);
+    if !state.login_limiter.attempt(state.db(), &key).await? {
+        return Err(Error::RateLimited("too many wrong passwords for this user; try again in a few minutes".into()));
+    }
+    let stored = store::user_by_username(state.db(), &user.username).await?.map(|u| u.password_hash);
+    if !password::verify_slowly(&req.current_password, stored.as_deref()).await? {
+        return Err(Error::field("current_password", "is not the current password"));
+    }
+    state.login_limiter.succeeded(state.db(), &key).await?;
+    password_policy::check("new_password", &req.new_password, Some(&user.username))?;
+    users::set_password(state.db(), user.id, &req.new_password, &actor).await?;
+    let signed_out =
+        sessions::sign_out_others(state.db(), user.id, current_session(&user), "password changed", &actor).await?;
+    state.sessions.clear();
+    Ok(Json(SignedOut { signed_out }))
+}
+
+/// The signed-in user's sessions.
+#[derive(Serialize, ToSchema)]
+pub struct SessionList {
+    /// The current one first, then by last use.
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// Lists the signed-in user's live sessions: when and from where each signed in, its last use.
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", responses((status = 200, body = SessionList)))]
+pub(crate) async fn list_sessions(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Json<SessionList>> {
+    Ok(Json(SessionList { sessions: sessions::list(state.db(), user.id, current_session(&user)).await? }))
+}
+
+/// Signs out every session of the user but the current one.
+#[utoipa::path(post, path = "/api/v1/auth/sessions/sign-out-others", tag = "auth",
+    responses((status = 200, body = SignedOut)))]
+pub(crate) async fn sign_out_others(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    actor: Actor,
+) -> Result<Json<SignedOut>> {
+    let signed_out = sessions::sign_out_others(
+        state.db(),
+        user.id,
+        current_session(&user),
+        "signed out from the account page",
+        &actor,
+    )
+    .await?;
+    state.sessions.clear();
+    Ok(Json(SignedOut { signed_out }))
+}
+
+/// Signs out one of the user's sessions (by the id the list gives).
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "auth",
+    params(("id" = String, Path, description = "session id from the list")),
+    responses((status = 204, description = "signed out"), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn revoke_session(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    sessions::revoke(state.db(), user.id, &id, &actor).await?;
+    state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -141,6 +141,7 @@ pub(crate) async fn config(
         plain("cors_origin", c.cors_origin.as_deref().unwrap_or("(none: same origin only)")),
         plain("secure_cookies", c.secure_cookies),
         plain("session_ttl_seconds", c.session_ttl.as_secs()),
+        plain("session_idle_timeout_seconds", c.session_idle.as_secs()),
         plain("login_attempts_per_window", c.login_attempts),
         plain("login_window_seconds", c.login_window.as_secs()),
         plain("host_openapi_merged", c.host_openapi.is_some()),

@@ -39,7 +39,7 @@ pub struct NewUser {
     #[schema(min_length = 1, max_length = 190, pattern = r"[^ \t\r\n]")]
     pub username: String,
     /// Password (at least 8 characters).
-    #[schema(min_length = 8)]
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
     /// Role name (`admin` or a created role).
     pub role: String,
@@ -81,7 +81,16 @@ pub(crate) async fn update_user(
     Json(change): Json<UserChange>,
 ) -> Result<Json<User>> {
     require_admin(&me)?;
+    let reset = change.password.is_some();
     let user = users::update(state.db(), id, change, &actor).await?;
+    if reset {
+        // A reset password ends the user's sessions (an admin resetting their own keeps this one).
+        let keep = match &me.via {
+            crate::auth::AuthMethod::Session { session_id, .. } if me.id == id => Some(session_id.as_str()),
+            _ => None,
+        };
+        crate::auth::sessions::sign_out_others(state.db(), id, keep, "password reset by an admin", &actor).await?;
+    }
     state.sessions.clear();
     Ok(Json(user))
 }

@@ -68,3 +68,30 @@ for (const theme of ['light', 'dark'] as const) {
     })
   }
 }
+
+test('a dialog keeps the focus inside and gives it back when it closes', async () => {
+  await useTheme('light')
+  await page.goto('./sql')
+  const editor = page.getByTestId('sql-editor').locator('.cm-content')
+  await editor.click()
+  await page.keyboard.press('ControlOrMeta+a')
+  await page.keyboard.insertText('UPDATE customers SET notes = notes WHERE id = 1')
+  await page.getByTestId('sql-mode-write').check()
+  const run = page.getByTestId('sql-run')
+  await run.focus()
+  await page.keyboard.press('Enter')
+  const dialog = page.getByTestId('sql-write-confirm')
+  await expect(dialog).toBeVisible()
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press(i % 2 ? 'Shift+Tab' : 'Tab')
+    await page.keyboard.press('Tab')
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true)
+  }
+  // The focus ring shows where the keyboard is.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)
+  expect(outline).not.toBe('none')
+  await page.keyboard.press('Escape')
+  await expect(dialog).toHaveCount(0)
+  await expect(run).toBeFocused()
+  await page.getByTestId('sql-mode-read').check()
+})

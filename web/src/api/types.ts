@@ -99,3 +99,4 @@ export type NewSnippet = NonNullable<paths['/api/v1/sql/snippets']['post']['requ
 export type NewMigration = NonNullable<paths['/api/v1/migrations']['post']['requestBody']>['content']['application/json']
 export type SavedMigration = SuccessResponseJSON<paths['/api/v1/migrations']['post']>
 export type SqlErrorAt = NonNullable<ErrorBody['error']['sql']>
+export type SessionSummary = SuccessResponseJSON<paths['/api/v1/auth/sessions']['get']>['sessions'][number]
