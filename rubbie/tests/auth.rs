@@ -233,6 +233,10 @@ async fn sessions_are_listed_and_signed_out_one_or_all_others() {
         assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
         assert!(!list.text.contains(a.cookie.as_ref().unwrap().split('=').nth(1).unwrap()), "no secret in the list");
 
+        // Not the request's own session (that is sign-out).
+        let own = sessions[0]["id"].as_str().unwrap();
+        let refused = a.send(Method::DELETE, &format!("/admin/api/v1/auth/sessions/{own}"), None).await;
+        assert_error(&refused, StatusCode::CONFLICT, "conflict");
         // One session out: its browser is signed out, the others stay.
         let other = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
         assert_eq!(

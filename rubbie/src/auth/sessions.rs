@@ -150,10 +150,15 @@ pub(crate) async fn sign_out_others(
     Ok(ended)
 }
 
-/// Ends the user's session named `id` (its public id); 404 when there is none.
-pub(crate) async fn revoke(db: &Database, user_id: i64, id: &str, actor: &Actor) -> Result<()> {
+/// Ends the user's session named `id` (its public id); 404 when there is none, 409 for
+/// `current` (the request's own: signing out is `POST /api/v1/auth/logout`, which also clears
+/// the cookie).
+pub(crate) async fn revoke(db: &Database, user_id: i64, id: &str, current: Option<&str>, actor: &Actor) -> Result<()> {
     if id.len() != PUBLIC_ID_CHARS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::NotFound(format!("no session {id:?}")));
+    }
+    if current.is_some_and(|c| public_id(c) == id) {
+        return Err(Error::conflict("this is the session of this request: sign out instead"));
     }
     let mut tx = db.begin().await?;
     let delete = Query::delete()

@@ -282,17 +282,19 @@ pub(crate) async fn sign_out_others(
     Ok(Json(SignedOut { signed_out }))
 }
 
-/// Signs out one of the user's sessions (by the id the list gives).
+/// Signs out one of the user's other sessions (by the id the list gives); 409 for the session of
+/// this request (sign out instead).
 #[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "auth",
     params(("id" = String, Path, description = "session id from the list")),
-    responses((status = 204, description = "signed out"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 204, description = "signed out"), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn revoke_session(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    sessions::revoke(state.db(), user.id, &id, &actor).await?;
+    sessions::revoke(state.db(), user.id, &id, current_session(&user), &actor).await?;
     state.sessions.clear();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -135,7 +135,7 @@ pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
 #[utoipa::path(get, path = "/api/v1/tables/{table}/export", tag = "rows",
     params(("table" = String, Path, description = "table name"), ExportParams),
     responses((status = 200, description = "the rows as CSV, JSON or NDJSON, streamed",
-               content((String = "text/csv"), (String = "application/json"), (String = "application/x-ndjson"))),
+               content((String = "text/csv"), (Vec<serde_json::Value> = "application/json"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn export_rows(
     State(state): State<AppState>,

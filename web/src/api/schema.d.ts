@@ -245,7 +245,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Signs out one of the user's sessions (by the id the list gives). */
+        /**
+         * Signs out one of the user's other sessions (by the id the list gives); 409 for the session of
+         *     this request (sign out instead).
+         */
         delete: operations["revoke_session"];
         options?: never;
         head?: never;
@@ -3271,6 +3274,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -6248,7 +6259,7 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
-                    "application/json": string;
+                    "application/json": unknown[];
                     "application/x-ndjson": string;
                 };
             };
