@@ -35,6 +35,19 @@ pub struct Config {
     pub(crate) audit: AuditConfig,
     pub(crate) migrations: MigrationsConfig,
     pub(crate) sql_timeout: Duration,
+    pub(crate) authenticate: Option<crate::auth::host::Hook>,
+    pub(crate) sign_in: SignInConfig,
+}
+
+/// How people sign in: rubbie's own form, the host's pages, or both.
+#[derive(Clone)]
+pub(crate) struct SignInConfig {
+    /// Whether rubbie's own users may sign in with a password.
+    pub password: bool,
+    /// Where the sign-in page sends people to sign in through the host.
+    pub host_url: Option<String>,
+    /// Where "Sign out" sends people the host signed in.
+    pub host_sign_out_url: Option<String>,
 }
 
 /// The host's own sqlx migrations, as the console shows and runs them.
@@ -110,6 +123,8 @@ impl Config {
             },
             migrations: MigrationsConfig::default(),
             sql_timeout: Duration::from_secs(10),
+            authenticate: None,
+            sign_in: SignInConfig { password: true, host_url: None, host_sign_out_url: None },
             db,
         }
     }
@@ -136,6 +151,50 @@ impl Config {
     /// How long a session lasts without a request (the idle lifetime; default 8 hours).
     pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
         self.session_idle = idle;
+        self
+    }
+
+    /// Lets the host sign its own users in: `hook` gets each request's parts (headers, cookies,
+    /// the extensions its own middleware set) and answers who sent it, as a user name and a
+    /// rubbie role, or `None` to leave the request to rubbie's own sign-in. Asked before
+    /// rubbie's own session and API tokens on every protected request; the users it names get
+    /// a row on the Users page (managed by the host, which keeps their role).
+    ///
+    /// ```no_run
+    /// # fn demo(config: rubbie::Config) -> rubbie::Config {
+    /// config.authenticate(|parts: axum::http::request::Parts| async move {
+    ///     // behind a proxy that signs people in and says who they are
+    ///     let user = parts.headers.get("x-forwarded-user")?.to_str().ok()?.to_owned();
+    ///     Some(rubbie::Identity::new(user, "editor"))
+    /// })
+    /// # }
+    /// ```
+    pub fn authenticate<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(axum::http::request::Parts) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Option<crate::auth::Identity>> + Send + 'static,
+    {
+        self.authenticate = Some(crate::auth::host::hook(hook));
+        self
+    }
+
+    /// Turns rubbie's own password sign-in on or off (on by default); API tokens keep working.
+    pub fn password_sign_in(mut self, enabled: bool) -> Self {
+        self.sign_in.password = enabled;
+        self
+    }
+
+    /// The host's sign-in page: rubbie's sign-in page links to it, adding `next` (the console
+    /// address to come back to) as a query parameter.
+    pub fn host_sign_in_url(mut self, url: impl Into<String>) -> Self {
+        self.sign_in.host_url = Some(url.into());
+        self
+    }
+
+    /// Where "Sign out" sends a user the host signed in (a form `POST`; without it, the console
+    /// offers no sign-out to them, since only the host can end their session).
+    pub fn host_sign_out_url(mut self, url: impl Into<String>) -> Self {
+        self.sign_in.host_sign_out_url = Some(url.into());
         self
     }
 

@@ -33,9 +33,9 @@ mod tracking;
 use axum::Router;
 
 pub use audit::Category as AuditCategory;
-pub use auth::CurrentUser;
 pub use auth::create_or_update_admin;
 pub use auth::store::user_count;
+pub use auth::{CurrentUser, Identity};
 pub use config::{Config, HostInfo};
 pub use db::{Backend, Database, PoolOptions};
 pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result, RowProblem};
@@ -53,8 +53,13 @@ pub use rubbie_macros::RubbieModel;
 ///
 /// rubbie's own tables are created on the first request (or by [`create_or_update_admin`]).
 pub fn router<S: Clone + Send + Sync + 'static>(config: Config) -> Router<S> {
+    let policy = http::security::content_security_policy(config.sign_in.host_sign_out_url.as_deref());
+    let policy = axum::http::HeaderValue::from_str(&policy).expect("the policy is made of header characters");
     let state = state::AppState::new(config);
-    http::api(state).merge(rubbie_vue::router()).layer(axum::middleware::map_response(http::security::headers))
+    http::api(state).merge(rubbie_vue::router()).layer(axum::middleware::map_response(move |response| {
+        let policy = policy.clone();
+        async move { http::security::headers(response, &policy) }
+    }))
 }
 
 /// Runs rubbie's internal migrations now (otherwise they run on the first request).

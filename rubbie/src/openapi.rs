@@ -15,7 +15,7 @@ use crate::http::{
     info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations, SQL runner."),
     paths(
         health::health,
-        auth::login, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
+        auth::login, auth::sign_in_options, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
@@ -84,7 +84,7 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
         )
     };
     for (path, item) in doc.paths.paths.iter_mut() {
-        let public = matches!(path.as_str(), "/api/v1/health" | "/api/v1/auth/login");
+        let public = matches!(path.as_str(), "/api/v1/health" | "/api/v1/auth/login" | "/api/v1/auth/options");
         for (unsafe_method, op) in operations(item) {
             let has_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
             let responses = &mut op.responses.responses;

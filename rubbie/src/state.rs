@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub ready: OnceCell<()>,
     pub login_limiter: LoginLimiter,
     pub sessions: SessionCache,
+    /// Key of the CSRF tokens of host identities, read from the database once.
+    pub host_csrf_key: OnceCell<Vec<u8>>,
     pub started: Instant,
     pub sql: Arc<crate::sql::runner::Runner>,
 }
@@ -60,6 +62,7 @@ impl AppState {
             ready: OnceCell::new(),
             login_limiter: limiter,
             sessions: SessionCache::default(),
+            host_csrf_key: OnceCell::new(),
             started: Instant::now(),
             sql: Arc::default(),
         }))

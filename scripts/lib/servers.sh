@@ -34,8 +34,8 @@ mysqlc() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_test_project NAME DATABASE_URL [BINARY]: test_project (the debug build unless BINARY is
-# given) on a free port with the e2e admin, waited for until it is ready; sets $started to its
-# host:port.
+# given) on a free port with the e2e admin and the demo of host sign-in, waited for until it is
+# ready; sets $started to its host:port.
 start_test_project() {
   local name="$1" url="$2" binary="${3:-$root/target/debug/test_project}" port log pid
   port="$(free_port)"
@@ -45,7 +45,7 @@ start_test_project() {
   case "$url" in postgres*) backend=postgres ;; mysql*) backend=mysql ;; esac
   rm -rf "$migrations" && cp -r "$root/test_project/migrations/$backend" "$migrations"
   (cd "$work" && DATABASE_URL="$url" BIND_ADDR="127.0.0.1:$port" RUBBIE_ADMIN_USERNAME=e2e-admin \
-    RUBBIE_MIGRATIONS_DIR="$migrations" \
+    RUBBIE_MIGRATIONS_DIR="$migrations" RUBBIE_DEMO_HOST_AUTH_SECRET=e2e-demo-host-sign-in-key \
     RUBBIE_ADMIN_PASSWORD=e2e-password-1 RUST_LOG=warn exec "$binary") > "$log" 2>&1 &
   pid=$!
   servers+=("$pid")

@@ -4,10 +4,12 @@
 //! `rubbie_demo.db` in the working directory), `DATABASE_ACQUIRE_TIMEOUT_MS` (default 3000),
 //! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`, `RUBBIE_AUDIT_KEY` (seals the audit log's
 //! hash chain with HMAC; default plain SHA-256), `RUBBIE_MIGRATIONS_DIR` (where the console writes
-//! saved migrations; default the source directory of the backend's migrations).
+//! saved migrations; default the source directory of the backend's migrations),
+//! `RUBBIE_DEMO_HOST_AUTH_SECRET` (turns on the demo of host sign-in at `/demo/sign-in`).
 //! `test_project openapi` prints the merged OpenAPI document and exits.
 
 mod api;
+mod host_sign_in;
 mod models;
 mod shop;
 
@@ -77,8 +79,21 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(key) => config.audit_key(key).secret_setting("RUBBIE_AUDIT_KEY", Some(key)),
         None => config,
     };
+    // The shop's own sign-in, trusted by the console (the demo of `Config::authenticate`).
+    let demo_auth = host_sign_in::DemoAuth::from_env()?;
+    let config = match &demo_auth {
+        Some(auth) => config
+            .authenticate(auth.hook())
+            .host_sign_in_url(host_sign_in::SIGN_IN_PATH)
+            .host_sign_out_url(host_sign_in::SIGN_OUT_PATH)
+            .secret_setting("RUBBIE_DEMO_HOST_AUTH_SECRET", Some("set")),
+        None => config,
+    };
     let shop = api::Shop { db, flags: config.flags() };
-    let app = api::router(shop).nest_service("/admin", rubbie::router(config));
+    let mut app = api::router(shop).nest_service("/admin", rubbie::router(config));
+    if let Some(auth) = &demo_auth {
+        app = app.merge(auth.router());
+    }
     let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
     println!("rubbie admin ready: http://{addr}/admin/");

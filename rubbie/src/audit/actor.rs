@@ -16,7 +16,8 @@ pub(crate) struct Actor {
     pub user_id: Option<i64>,
     pub username: Option<String>,
     pub role: Option<String>,
-    /// `session`, `token`, `anonymous` (a failed sign-in) or `system` (retention).
+    /// `session`, `token`, `host` (the host's authentication), `anonymous` (a failed sign-in) or
+    /// `system` (retention).
     pub via: &'static str,
     pub token_id: Option<i64>,
     /// The role an admin was browsing as (`X-Rubbie-View-As`).
@@ -41,6 +42,7 @@ impl Actor {
         let (via, token_id) = match &user.via {
             AuthMethod::Session { .. } => ("session", None),
             AuthMethod::Token { id } => ("token", Some(*id)),
+            AuthMethod::Host { .. } => ("host", None),
         };
         let view_as = parts
             .headers

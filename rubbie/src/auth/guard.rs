@@ -2,11 +2,12 @@
 //! session cookie, and demands the CSRF header on cookie-authenticated unsafe requests.
 
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::{AuthMethod, CurrentUser, password, store};
+use super::{CurrentUser, host, password, store};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -30,8 +31,13 @@ pub(crate) fn session_secret(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
 }
 
-/// Finds who sent the request, if anyone.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>> {
+/// Finds who sent the request, if anyone: the host's hook first (it may sign in its users with
+/// its own bearer tokens), then rubbie's own API token or session.
+async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>> {
+    if let Some(user) = host::user(state, parts).await? {
+        return Ok(Some(user));
+    }
+    let headers = &parts.headers;
     // Only a Bearer token is rubbie's; other schemes (a proxy's Basic auth) fall through to the cookie.
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -60,19 +66,19 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
 
 /// Middleware: 401 without a user, 403 without the CSRF header where needed; otherwise puts the
 /// [`CurrentUser`] into the request's extensions.
-pub(crate) async fn require_user(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response> {
+pub(crate) async fn require_user(State(state): State<AppState>, request: Request, next: Next) -> Result<Response> {
     state.ensure_ready().await?;
-    let user =
-        authenticate(&state, request.headers()).await?.ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if let AuthMethod::Session { csrf_token, .. } = &user.via
+    let (mut parts, body) = request.into_parts();
+    let user = authenticate(&state, &parts).await?.ok_or_else(|| Error::Unauthorized("sign in first".into()))?;
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if let Some(csrf_token) = user.via.csrf_token()
         && unsafe_method
     {
-        let sent = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
         if !password::same(sent, csrf_token) {
             return Err(Error::Csrf);
         }
     }
-    request.extensions_mut().insert(user);
-    Ok(next.run(request).await)
+    parts.extensions.insert(user);
+    Ok(next.run(Request::from_parts(parts, body)).await)
 }

@@ -2,6 +2,7 @@
 //! API tokens, and the guard that every protected endpoint sits behind.
 
 pub(crate) mod guard;
+pub(crate) mod host;
 pub(crate) mod password;
 pub(crate) mod password_policy;
 pub(crate) mod rate_limit;
@@ -12,6 +13,7 @@ pub(crate) mod tokens;
 pub(crate) mod users;
 
 pub(crate) use guard::require_user;
+pub use host::Identity;
 pub use store::create_or_update_admin;
 
 use serde::Serialize;
@@ -43,4 +45,26 @@ pub(crate) enum AuthMethod {
     Session { csrf_token: String, session_id: String },
     /// `Authorization: Bearer` personal token (no CSRF: not sent automatically by browsers).
     Token { id: i64 },
+    /// The host's authentication hook; a CSRF token when the browser sends its credential by
+    /// itself ([`Identity::new`]), none when it does not ([`Identity::explicit`]).
+    Host { csrf_token: Option<String> },
+}
+
+impl AuthMethod {
+    /// The CSRF token unsafe requests must carry, if this way of signing in needs one.
+    pub(crate) fn csrf_token(&self) -> Option<&str> {
+        match self {
+            AuthMethod::Session { csrf_token, .. } => Some(csrf_token),
+            AuthMethod::Host { csrf_token } => csrf_token.as_deref(),
+            AuthMethod::Token { .. } => None,
+        }
+    }
+
+    /// The rubbie session of the request, if it came with one.
+    pub(crate) fn session_id(&self) -> Option<&str> {
+        match self {
+            AuthMethod::Session { session_id, .. } => Some(session_id),
+            _ => None,
+        }
+    }
 }

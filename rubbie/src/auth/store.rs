@@ -10,29 +10,6 @@ use crate::db::internal::fetch_one;
 use crate::db::{Database, migrations};
 use crate::error::{Error, Result};
 
-/// A user row as stored.
-#[derive(Deserialize)]
-pub(crate) struct UserRecord {
-    pub id: i64,
-    pub username: String,
-    pub password_hash: String,
-    pub role: String,
-    pub active: i64,
-}
-
-const USER_FIELDS: [(&str, &str, &str); 5] = [
-    ("id", "rubbie_users", "id"),
-    ("username", "rubbie_users", "username"),
-    ("password_hash", "rubbie_users", "password_hash"),
-    ("role", "rubbie_users", "role"),
-    ("active", "rubbie_users", "active"),
-];
-
-pub(crate) async fn user_by_username(db: &Database, username: &str) -> Result<Option<UserRecord>> {
-    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
-    fetch_one(db, &USER_FIELDS, query).await
-}
-
 /// How many users exist (the demo creates a first admin when there are none).
 pub async fn user_count(db: &Database) -> Result<i64> {
     migrations::run(db).await?;
@@ -51,7 +28,7 @@ pub async fn create_or_update_admin(db: &Database, username: &str, password: &st
         return Err(Error::BadRequest("admin username and password must not be empty".into()));
     }
     let hash = password::hash(password)?;
-    let statement: Box<crate::db::exec::Stmt> = match user_by_username(db, username).await? {
+    let statement: Box<crate::db::exec::Stmt> = match super::users::by_username(db, username).await? {
         Some(user) => Box::new(
             Query::update()
                 .table("rubbie_users")

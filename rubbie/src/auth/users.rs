@@ -26,29 +26,67 @@ pub struct User {
     pub active: bool,
     /// Created, Unix seconds.
     pub created_at: i64,
+    /// Who signs the user in: rubbie (a password) or the host application
+    /// (`Config::authenticate`), which also sets the role.
+    pub managed_by: ManagedBy,
 }
 
-#[derive(Deserialize)]
-struct Row {
-    id: i64,
-    username: String,
-    role: String,
-    active: i64,
-    created_at: i64,
+/// Who signs a user in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ManagedBy {
+    /// rubbie's own sign-in, with a password.
+    Rubbie,
+    /// The host's authentication hook; the row is created on first sight.
+    Host,
 }
 
-const FIELDS: [Field<'static>; 5] = [
+/// A `rubbie_users` row as stored: the one shape every module reads users in.
+#[derive(Clone, Deserialize)]
+pub(crate) struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub active: i64,
+    pub created_at: i64,
+    pub managed_by: ManagedBy,
+}
+
+const FIELDS: [Field<'static>; 7] = [
     ("id", "rubbie_users", "id"),
     ("username", "rubbie_users", "username"),
+    ("password_hash", "rubbie_users", "password_hash"),
     ("role", "rubbie_users", "role"),
     ("active", "rubbie_users", "active"),
     ("created_at", "rubbie_users", "created_at"),
+    ("managed_by", "rubbie_users", "managed_by"),
 ];
 
-impl From<Row> for User {
-    fn from(r: Row) -> Self {
-        User { id: r.id, username: r.username, role: r.role, active: r.active != 0, created_at: r.created_at }
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            username: r.username,
+            role: r.role,
+            active: r.active != 0,
+            created_at: r.created_at,
+            managed_by: r.managed_by,
+        }
     }
+}
+
+/// The user named `username`, if any.
+pub(crate) async fn by_username(db: &Database, username: &str) -> Result<Option<UserRow>> {
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
+    fetch_one(db, &FIELDS, query).await
+}
+
+/// The user named `username` as the transaction sees it.
+pub(crate) async fn by_username_in(tx: &mut Tx, username: &str) -> Result<Option<UserRow>> {
+    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
+    let backend = tx.backend();
+    Ok(fetch_all_in(tx, backend, &FIELDS, query).await?.into_iter().next())
 }
 
 /// What may change on a user.
@@ -73,13 +111,13 @@ async fn check_role(db: &Database, role: &str) -> Result<()> {
 }
 
 pub(crate) async fn list(db: &Database) -> Result<Vec<User>> {
-    let rows: Vec<Row> =
+    let rows: Vec<UserRow> =
         fetch_all(db, &FIELDS, Query::select().from("rubbie_users").order_by("id", Order::Asc).to_owned()).await?;
     Ok(rows.into_iter().map(User::from).collect())
 }
 
 pub(crate) async fn get(db: &Database, id: i64) -> Result<User> {
-    let row: Option<Row> =
+    let row: Option<UserRow> =
         fetch_one(db, &FIELDS, Query::select().from("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned())
             .await?;
     row.map(User::from).ok_or_else(|| Error::NotFound(format!("no user {id}")))
@@ -89,7 +127,7 @@ pub(crate) async fn get(db: &Database, id: i64) -> Result<User> {
 async fn get_in(tx: &mut Tx, id: i64) -> Result<User> {
     let query = Query::select().from("rubbie_users").and_where(Expr::col("id").eq(id)).to_owned();
     let backend = tx.backend();
-    let row: Option<Row> = fetch_all_in(tx, backend, &FIELDS, query).await?.into_iter().next();
+    let row: Option<UserRow> = fetch_all_in(tx, backend, &FIELDS, query).await?.into_iter().next();
     row.map(User::from).ok_or_else(|| Error::NotFound(format!("no user {id}")))
 }
 
@@ -110,9 +148,10 @@ pub(crate) async fn create(db: &Database, username: &str, password: &str, role: 
         .to_owned();
     let mut tx = db.begin().await?;
     tx.execute(&insert).await.map_err(|e| e.with_columns(&["username"]))?;
-    let query = Query::select().from("rubbie_users").and_where(Expr::col("username").eq(username)).to_owned();
-    let row: Option<Row> = fetch_all_in(&mut tx, db.backend(), &FIELDS, query).await?.into_iter().next();
-    let user = row.map(User::from).ok_or_else(|| Error::internal("created user not found"))?;
+    let user = by_username_in(&mut tx, username)
+        .await?
+        .map(User::from)
+        .ok_or_else(|| Error::internal("created user not found"))?;
     let entry = entry("create", format!("Created user {} ({})", user.username, user.role), &user).after(&user);
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await?;
@@ -137,6 +176,12 @@ fn last_admin() -> Error {
 
 pub(crate) async fn update(db: &Database, id: i64, change: UserChange, actor: &Actor) -> Result<User> {
     let user = get(db, id).await?;
+    if user.managed_by == ManagedBy::Host && (change.role.is_some() || change.password.is_some()) {
+        return Err(Error::conflict(format!(
+            "{} is signed in by the host application, which sets their role and has their password",
+            user.username
+        )));
+    }
     if let Some(role) = &change.role {
         check_role(db, role).await?;
     }
@@ -205,5 +250,44 @@ pub(crate) async fn set_password(db: &Database, id: i64, password: &str, actor: 
     let entry = entry("update", format!("{} changed their password", user.username), &user)
         .detail(serde_json::json!({"password_changed": true}));
     audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// Adds the user the host's authentication named for the first time (no password: only the
+/// host signs them in). Two first requests at once: one insert wins, both get its row.
+pub(crate) async fn create_host_user(db: &Database, username: &str, role: &str, actor: &Actor) -> Result<UserRow> {
+    let insert = Query::insert()
+        .into_table("rubbie_users")
+        .columns(["username", "password_hash", "role", "active", "created_at", "managed_by"])
+        .values_panic([username.into(), "".into(), role.into(), 1i64.into(), now().into(), "host".into()])
+        .to_owned();
+    let mut tx = db.begin().await?;
+    if let Err(err) = tx.execute(&insert).await {
+        drop(tx);
+        return by_username(db, username).await?.ok_or(err);
+    }
+    let row = by_username_in(&mut tx, username).await?.ok_or_else(|| Error::internal("created user not found"))?;
+    let user = User::from(row.clone());
+    let entry =
+        entry("create", format!("{} first signed in through the host ({role})", user.username), &user).after(&user);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Follows the role the host's authentication now gives a user it signs in.
+pub(crate) async fn set_host_role(db: &Database, id: i64, role: &str, actor: &Actor) -> Result<()> {
+    let update = Query::update()
+        .table("rubbie_users")
+        .value("role", role)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("managed_by").eq("host"))
+        .to_owned();
+    let mut tx = db.begin().await?;
+    let before = get_in(&mut tx, id).await?;
+    tx.execute(&update).await?;
+    let after = get_in(&mut tx, id).await?;
+    let summary = format!("The host signed {} in as {role} (was {})", after.username, before.role);
+    audit::record(&mut tx, actor, vec![entry("update", summary, &after).before(&before).after(&after)]).await?;
     tx.commit().await
 }

@@ -13,6 +13,9 @@ struct Migration {
     version: i64,
     name: &'static str,
     sql: &'static str,
+    /// `(table, column, definition)` added first where missing: `ALTER TABLE ... ADD COLUMN` has
+    /// no `IF NOT EXISTS` on SQLite or MySQL, so the catalogue is asked instead.
+    add_columns: &'static [(&'static str, &'static str, &'static str)],
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -44,6 +47,7 @@ CREATE TABLE IF NOT EXISTS rubbie_api_tokens (
     last_used_at BIGINT NULL
 );
 ",
+        add_columns: &[],
     },
     Migration {
         version: 2,
@@ -73,6 +77,7 @@ CREATE TABLE IF NOT EXISTS rubbie_explorer_requests (
 );
 {create_index:rubbie_explorer_requests_user ON rubbie_explorer_requests (user_id, kind, id)}
 ",
+        add_columns: &[],
     },
     Migration {
         version: 3,
@@ -92,6 +97,7 @@ CREATE TABLE IF NOT EXISTS rubbie_permissions (
     PRIMARY KEY (role, table_name, operation)
 );
 ",
+        add_columns: &[],
     },
     Migration {
         version: 4,
@@ -115,6 +121,7 @@ CREATE TABLE IF NOT EXISTS rubbie_saved_views (
     UNIQUE (user_id, table_name, name)
 );
 ",
+        add_columns: &[],
     },
     Migration {
         version: 5,
@@ -127,6 +134,7 @@ CREATE TABLE IF NOT EXISTS rubbie_login_attempts (
 );
 {create_index:rubbie_login_attempts_window ON rubbie_login_attempts (window_start)}
 ",
+        add_columns: &[],
     },
     // Indexes serve a row's history, the category and table filters, and retention by age; the
     // user and request filters walk the log newest first (every index costs each write).
@@ -177,6 +185,7 @@ CREATE TABLE IF NOT EXISTS rubbie_leases (
     until_ms BIGINT NOT NULL
 );
 ",
+        add_columns: &[],
     },
     Migration {
         version: 7,
@@ -208,6 +217,7 @@ CREATE TABLE IF NOT EXISTS rubbie_migration_events (
 );
 {create_index:rubbie_migration_events_version ON rubbie_migration_events (version, run_id, seq)}
 ",
+        add_columns: &[],
     },
     Migration {
         version: 8,
@@ -242,6 +252,7 @@ CREATE TABLE IF NOT EXISTS rubbie_sql_snippets (
 );
 {create_index:rubbie_sql_snippets_user ON rubbie_sql_snippets (user_id, name)}
 ",
+        add_columns: &[],
     },
     Migration {
         version: 9,
@@ -256,6 +267,19 @@ CREATE TABLE IF NOT EXISTS rubbie_session_details (
 );
 {create_index:rubbie_session_details_user ON rubbie_session_details (user_id)}
 ",
+        add_columns: &[],
+    },
+    Migration {
+        version: 10,
+        name: "users signed in by the host; rubbie's own secrets",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_secrets (
+    name VARCHAR(64) NOT NULL PRIMARY KEY,
+    value VARCHAR(128) NOT NULL,
+    created_at BIGINT NOT NULL
+);
+",
+        add_columns: &[("rubbie_users", "managed_by", "VARCHAR(16) NOT NULL DEFAULT 'rubbie'")],
     },
 ];
 
@@ -293,6 +317,11 @@ pub async fn run(db: &Database) -> Result<()> {
     let applied =
         db.pooled().fetch_integers(&Query::select().column("version").from("rubbie_schema_version").to_owned()).await?;
     for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        for (table, column, definition) in migration.add_columns {
+            if !has_column(db, table, column).await? {
+                db.execute_trusted(format!("ALTER TABLE {table} ADD COLUMN {column} {definition}")).await?;
+            }
+        }
         db.execute_trusted(render(db.backend(), migration.sql)).await?;
         let record = Query::insert()
             .into_table("rubbie_schema_version")
@@ -319,6 +348,21 @@ pub async fn run(db: &Database) -> Result<()> {
         tracing::info!(version = migration.version, name = migration.name, "rubbie internal migration applied");
     }
     Ok(())
+}
+
+/// Whether rubbie's own `table` has `column` yet.
+async fn has_column(db: &Database, table: &str, column: &str) -> Result<bool> {
+    let catalogue = match db.backend() {
+        Backend::Sqlite => format!("pragma_table_info('{table}') WHERE name = '{column}'"),
+        Backend::Postgres => format!(
+            "information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+        Backend::Mysql => format!(
+            "information_schema.columns WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+    };
+    let count = Query::select().expr(Expr::cust(format!("(SELECT COUNT(*) FROM {catalogue})"))).to_owned();
+    Ok(db.pooled().fetch_integers(&count).await?.first().copied().unwrap_or(0) > 0)
 }
 
 /// The internal schema version recorded in the database.

@@ -11,6 +11,7 @@ pub(crate) mod json_row;
 pub(crate) mod lease;
 pub(crate) mod migrations;
 pub mod schema;
+pub(crate) mod secrets;
 pub(crate) mod values;
 
 use std::str::FromStr;

@@ -21,7 +21,7 @@ use crate::state::AppState;
 
 /// Routes that work without a session (sign-in itself).
 pub(crate) fn public_router() -> Router<AppState> {
-    Router::new().route("/api/v1/auth/login", post(login))
+    Router::new().route("/api/v1/auth/login", post(login)).route("/api/v1/auth/options", get(sign_in_options))
 }
 
 /// Routes behind the auth guard.
@@ -51,8 +51,58 @@ pub struct LoginRequest {
 pub struct SessionInfo {
     /// The user.
     pub user: CurrentUser,
-    /// CSRF token of the session (null when authenticated by API token).
+    /// CSRF token (null when the credential is not one a browser sends by itself: an API token,
+    /// or a host identity marked explicit).
     pub csrf_token: Option<String>,
+    /// How the request was signed in.
+    pub auth: AuthKind,
+    /// For a user the host signed in: where to sign out (a form `POST`), if the host said.
+    pub sign_out_url: Option<String>,
+}
+
+/// How a request was signed in.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthKind {
+    /// rubbie's own session cookie.
+    Session,
+    /// A personal API token.
+    Token,
+    /// The host application's authentication (`Config::authenticate`).
+    Host,
+}
+
+/// What the sign-in page offers, before anyone is signed in.
+#[derive(Serialize, ToSchema)]
+pub struct SignInOptions {
+    /// Whether rubbie's own users may sign in with a password here.
+    pub password_sign_in: bool,
+    /// The host's sign-in page (append `next`, the address to come back to), if it has one.
+    pub host_sign_in_url: Option<String>,
+    /// The host application's name, if it gave one.
+    pub host_name: Option<String>,
+}
+
+/// How to sign in here: with a password, through the host application, or both.
+#[utoipa::path(get, path = "/api/v1/auth/options", tag = "auth", responses((status = 200, body = SignInOptions)))]
+pub(crate) async fn sign_in_options(State(state): State<AppState>) -> Json<SignInOptions> {
+    let sign_in = &state.config.sign_in;
+    Json(SignInOptions {
+        password_sign_in: sign_in.password,
+        host_sign_in_url: sign_in.host_url.clone(),
+        host_name: state.config.host.as_ref().map(|h| h.name.clone()),
+    })
+}
+
+/// 409 for what only rubbie's own users have (a password, API tokens, a rubbie session).
+fn own_users_only(user: &CurrentUser, what: &str) -> Result<()> {
+    match user.via {
+        AuthMethod::Host { .. } => Err(Error::conflict(format!(
+            "{what}: {} is signed in by the host application, which keeps their sign-in",
+            user.username
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The session cookie: scoped to rubbie's mount prefix so the host's other routes never see it;
@@ -68,7 +118,7 @@ fn session_cookie(prefix: &str, secret: &str, max_age: i64, secure: bool) -> Str
 /// Signs in with username and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody),
-              (status = 429, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub(crate) async fn login(
     State(state): State<AppState>,
     MountPrefix(prefix): MountPrefix,
@@ -76,7 +126,12 @@ pub(crate) async fn login(
     Json(req): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
     state.ensure_ready().await?;
-    let user = store::user_by_username(state.db(), &req.username).await?;
+    if !state.config.sign_in.password {
+        return Err(Error::Forbidden(
+            "password sign-in is turned off here; sign in through the host application".into(),
+        ));
+    }
+    let user = users::by_username(state.db(), &req.username).await?;
     let key = match &user {
         Some(u) => format!("user:{}", u.id),
         None => format!("name:{}", req.username.trim().to_lowercase()),
@@ -101,20 +156,25 @@ pub(crate) async fn login(
     let info = SessionInfo {
         user: CurrentUser { id: user.id, username: user.username, role: user.role, via },
         csrf_token: Some(csrf),
+        auth: AuthKind::Session,
+        sign_out_url: None,
     };
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(info)))
 }
 
-/// Ends the current session and clears the cookie.
+/// Ends the current session and clears the cookie; 409 for a user the host signed in (they sign
+/// out at `sign_out_url`).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn logout(
     State(state): State<AppState>,
     MountPrefix(prefix): MountPrefix,
     Extension(user): Extension<CurrentUser>,
     actor: Actor,
 ) -> Result<impl IntoResponse> {
-    if let AuthMethod::Session { session_id, .. } = &user.via {
+    own_users_only(&user, "sign out")?;
+    if let Some(session_id) = user.via.session_id() {
         store::delete_session(state.db(), session_id, &actor).await?;
         state.sessions.forget(session_id);
     }
@@ -125,12 +185,14 @@ pub(crate) async fn logout(
 /// The signed-in user (and the session's CSRF token).
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody)))]
-pub(crate) async fn me(Extension(user): Extension<CurrentUser>) -> Json<SessionInfo> {
-    let csrf_token = match &user.via {
-        AuthMethod::Session { csrf_token, .. } => Some(csrf_token.clone()),
-        AuthMethod::Token { .. } => None,
+pub(crate) async fn me(State(state): State<AppState>, Extension(user): Extension<CurrentUser>) -> Json<SessionInfo> {
+    let csrf_token = user.via.csrf_token().map(str::to_owned);
+    let (auth, sign_out_url) = match &user.via {
+        AuthMethod::Session { .. } => (AuthKind::Session, None),
+        AuthMethod::Token { .. } => (AuthKind::Token, None),
+        AuthMethod::Host { .. } => (AuthKind::Host, state.config.sign_in.host_sign_out_url.clone()),
     };
-    Json(SessionInfo { user, csrf_token })
+    Json(SessionInfo { user, csrf_token, auth, sign_out_url })
 }
 
 /// The user's personal API tokens.
@@ -168,13 +230,16 @@ pub(crate) async fn list_tokens(
 
 /// Creates a personal API token.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = CreatedToken), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn create_token(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     actor: Actor,
     Json(req): Json<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>)> {
+    // A token would outlive the user's account at the host, which rubbie cannot see end.
+    own_users_only(&user, "API tokens")?;
     let (token, secret) = tokens::create(state.db(), user.id, &req.name, &actor).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
@@ -212,28 +277,27 @@ pub struct SignedOut {
 }
 
 fn current_session(user: &CurrentUser) -> Option<&str> {
-    match &user.via {
-        AuthMethod::Session { session_id, .. } => Some(session_id.as_str()),
-        AuthMethod::Token { .. } => None,
-    }
+    user.via.session_id()
 }
 
 /// Changes the signed-in user's password after checking the current one (counted like sign-ins:
 /// 429 past the limit), and signs out every other session of theirs.
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
     responses((status = 200, body = SignedOut), (status = 401, body = crate::error::ErrorBody),
-              (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     actor: Actor,
     Json(req): Json<PasswordChange>,
 ) -> Result<Json<SignedOut>> {
+    own_users_only(&user, "password")?;
     let key = format!("user:{}", user.id);
     if !state.login_limiter.attempt(state.db(), &key).await? {
         return Err(Error::RateLimited("too many wrong passwords for this user; try again in a few minutes".into()));
     }
-    let stored = store::user_by_username(state.db(), &user.username).await?.map(|u| u.password_hash);
+    let stored = users::by_username(state.db(), &user.username).await?.map(|u| u.password_hash);
     if !password::verify_slowly(&req.current_password, stored.as_deref()).await? {
         return Err(Error::field("current_password", "is not the current password"));
     }

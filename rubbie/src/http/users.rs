@@ -85,10 +85,7 @@ pub(crate) async fn update_user(
     let user = users::update(state.db(), id, change, &actor).await?;
     if reset {
         // A reset password ends the user's sessions (an admin resetting their own keeps this one).
-        let keep = match &me.via {
-            crate::auth::AuthMethod::Session { session_id, .. } if me.id == id => Some(session_id.as_str()),
-            _ => None,
-        };
+        let keep = me.via.session_id().filter(|_| me.id == id);
         crate::auth::sessions::sign_out_others(state.db(), id, keep, "password reset by an admin", &actor).await?;
     }
     state.sessions.clear();

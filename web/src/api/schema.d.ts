@@ -156,7 +156,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the current session and clears the cookie. */
+        /**
+         * Ends the current session and clears the cookie; 409 for a user the host signed in (they sign
+         *     out at `sign_out_url`).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -173,6 +176,23 @@ export interface paths {
         };
         /** The signed-in user (and the session's CSRF token). */
         get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to sign in here: with a password, through the host application, or both. */
+        get: operations["sign_in_options"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1134,6 +1154,11 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * @description How a request was signed in.
+         * @enum {string}
+         */
+        AuthKind: "session" | "token" | "host";
+        /**
          * @description Which SQL engine a [`Database`] talks to.
          * @enum {string}
          */
@@ -1442,6 +1467,11 @@ export interface components {
             /** @description Login name. */
             username: string;
         };
+        /**
+         * @description Who signs a user in.
+         * @enum {string}
+         */
+        ManagedBy: "rubbie" | "host";
         /** @description One migration with its SQL. */
         MigrationDetail: components["schemas"]["MigrationInfo"] & {
             /** @description The host's down SQL, if reversible. */
@@ -2096,8 +2126,15 @@ export interface components {
         };
         /** @description The signed-in user and the CSRF token to send as `X-CSRF-Token` on unsafe requests. */
         SessionInfo: {
-            /** @description CSRF token of the session (null when authenticated by API token). */
+            /** @description How the request was signed in. */
+            auth: components["schemas"]["AuthKind"];
+            /**
+             * @description CSRF token (null when the credential is not one a browser sends by itself: an API token,
+             *     or a host identity marked explicit).
+             */
             csrf_token?: string | null;
+            /** @description For a user the host signed in: where to sign out (a form `POST`), if the host said. */
+            sign_out_url?: string | null;
             /** @description The user. */
             user: components["schemas"]["CurrentUser"];
         };
@@ -2147,6 +2184,15 @@ export interface components {
             backend: components["schemas"]["Backend"];
             /** @description `open`, or `maintenance` while the `shop.maintenance` feature flag is on. */
             shop: string;
+        };
+        /** @description What the sign-in page offers, before anyone is signed in. */
+        SignInOptions: {
+            /** @description The host application's name, if it gave one. */
+            host_name?: string | null;
+            /** @description The host's sign-in page (append `next`, the address to come back to), if it has one. */
+            host_sign_in_url?: string | null;
+            /** @description Whether rubbie's own users may sign in with a password here. */
+            password_sign_in: boolean;
         };
         /** @description What a password change or "sign out other sessions" ended. */
         SignedOut: {
@@ -2447,6 +2493,11 @@ export interface components {
              * @description Id.
              */
             id: number;
+            /**
+             * @description Who signs the user in: rubbie (a password) or the host application
+             *     (`Config::authenticate`), which also sets the role.
+             */
+            managed_by: components["schemas"]["ManagedBy"];
             /** @description Role name. */
             role: string;
             /** @description Login name. */
@@ -2937,6 +2988,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is larger than the limit (code `too_large`) */
             413: {
                 headers: {
@@ -3007,6 +3066,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database is unreachable (code `unavailable`); retry later */
             503: {
                 headers: {
@@ -3041,6 +3108,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
                 };
             };
             /** @description The database is unreachable (code `unavailable`); retry later */
@@ -3094,6 +3189,14 @@ export interface operations {
             };
             /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3371,6 +3474,14 @@ export interface operations {
             };
             /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

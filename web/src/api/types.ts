@@ -4,6 +4,7 @@ import type { paths } from './schema'
 
 export type SessionInfo = SuccessResponseJSON<paths['/api/v1/auth/me']['get']>
 export type User = SessionInfo['user']
+export type SignInOptions = SuccessResponseJSON<paths['/api/v1/auth/options']['get']>
 export type Health = SuccessResponseJSON<paths['/api/v1/health']['get']>
 export type TableList = SuccessResponseJSON<paths['/api/v1/tables']['get']>
 export type TableSummary = TableList['tables'][number]
