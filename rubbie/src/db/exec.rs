@@ -55,40 +55,27 @@ pub(crate) struct Done {
     pub last_insert_id: Option<i64>,
 }
 
-/// Runs `$body` with `$conn` bound to the backend's executor (`&Pool` or `&mut *Transaction`).
-macro_rules! with_executor {
-    ($target:expr, $built:ident, |$conn:ident| $body:expr) => {
+/// The one way this module reaches the backend in use: `$body` once per backend, with `$inner`
+/// bound to what the variant of `$enum` (`Database` or `Tx`) holds, typed for that backend.
+macro_rules! per_backend {
+    ($enum:ident, $value:expr, |$inner:ident| $body:expr) => {
+        match $value {
+            $enum::Sqlite($inner) => $body,
+            $enum::Postgres($inner) => $body,
+            $enum::Mysql($inner) => $body,
+        }
+    };
+}
+
+/// [`per_backend!`] over a [`Target`]: `$conn` is the pool, or the transaction's connection.
+macro_rules! on_target {
+    ($target:expr, |$conn:ident| $body:expr) => {
         match $target {
-            Target::Db(Database::Sqlite(p)) => {
-                let $conn = p;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
-                $body
-            }
-            Target::Db(Database::Postgres(p)) => {
-                let $conn = p;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
-                $body
-            }
-            Target::Db(Database::Mysql(p)) => {
-                let $conn = p;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
-                $body
-            }
-            Target::Tx(Tx::Sqlite(t)) => {
+            Target::Db(db) => per_backend!(Database, db, |$conn| $body),
+            Target::Tx(tx) => per_backend!(Tx, tx, |t| {
                 let $conn = &mut **t;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
                 $body
-            }
-            Target::Tx(Tx::Postgres(t)) => {
-                let $conn = &mut **t;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
-                $body
-            }
-            Target::Tx(Tx::Mysql(t)) => {
-                let $conn = &mut **t;
-                let $built = sqlx::query_with(AssertSqlSafe($built.sql), $built.values);
-                $body
-            }
+            }),
         }
     };
 }
@@ -109,54 +96,61 @@ impl Target<'_> {
 
     async fn texts(self, stmt: &Stmt) -> Result<Vec<String>> {
         let built = stmt.build_for(self.backend());
-        with_executor!(self, built, |conn| {
-            let rows = built.fetch_all(conn).await?;
+        on_target!(self, |conn| {
+            let rows = built.query().fetch_all(conn).await?;
             rows.iter().map(|r| Ok(r.try_get::<String, _>(0)?)).collect()
         })
     }
 
     async fn integers(self, stmt: &Stmt) -> Result<Vec<i64>> {
         let built = stmt.build_for(self.backend());
-        with_executor!(self, built, |conn| {
-            let rows = built.fetch_all(conn).await?;
+        on_target!(self, |conn| {
+            let rows = built.query().fetch_all(conn).await?;
             rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
         })
     }
 
     async fn integer_pairs(self, stmt: &Stmt) -> Result<Vec<(i64, i64)>> {
         let built = stmt.build_for(self.backend());
-        with_executor!(self, built, |conn| {
-            let rows = built.fetch_all(conn).await?;
+        on_target!(self, |conn| {
+            let rows = built.query().fetch_all(conn).await?;
             rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))).collect()
         })
     }
 
     async fn execute(self, stmt: &Stmt) -> Result<Done> {
         let built = stmt.build_for(self.backend());
-        let query = |b: Built| (AssertSqlSafe(b.sql), b.values);
-        let (sql, values) = query(built);
-        Ok(match self {
-            Target::Db(Database::Sqlite(p)) => sqlite_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Sqlite(t)) => sqlite_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
-            Target::Db(Database::Postgres(p)) => pg_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Postgres(t)) => pg_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
-            Target::Db(Database::Mysql(p)) => mysql_done(sqlx::query_with(sql, values).execute(p).await?),
-            Target::Tx(Tx::Mysql(t)) => mysql_done(sqlx::query_with(sql, values).execute(&mut **t).await?),
-        })
+        on_target!(self, |conn| Ok(Done::from(built.query().execute(conn).await?)))
     }
 }
 
-fn sqlite_done(done: sqlx::sqlite::SqliteQueryResult) -> Done {
-    Done { rows_affected: done.rows_affected(), last_insert_id: Some(done.last_insert_rowid()) }
+impl Built {
+    /// The statement as sqlx runs it (on any backend: the values know their own encoding).
+    fn query<DB: sqlx::Database>(self) -> sqlx::query::Query<'static, DB, SqlxValues>
+    where
+        SqlxValues: sqlx::IntoArguments<DB>,
+    {
+        sqlx::query_with(AssertSqlSafe(self.sql), self.values)
+    }
 }
 
-fn pg_done(done: sqlx::postgres::PgQueryResult) -> Done {
-    Done { rows_affected: done.rows_affected(), last_insert_id: None }
+impl From<sqlx::sqlite::SqliteQueryResult> for Done {
+    fn from(done: sqlx::sqlite::SqliteQueryResult) -> Self {
+        Done { rows_affected: done.rows_affected(), last_insert_id: Some(done.last_insert_rowid()) }
+    }
 }
 
-fn mysql_done(done: sqlx::mysql::MySqlQueryResult) -> Done {
-    let id = i64::try_from(done.last_insert_id()).ok().filter(|id| *id != 0);
-    Done { rows_affected: done.rows_affected(), last_insert_id: id }
+impl From<sqlx::postgres::PgQueryResult> for Done {
+    fn from(done: sqlx::postgres::PgQueryResult) -> Self {
+        Done { rows_affected: done.rows_affected(), last_insert_id: None }
+    }
+}
+
+impl From<sqlx::mysql::MySqlQueryResult> for Done {
+    fn from(done: sqlx::mysql::MySqlQueryResult) -> Self {
+        let id = i64::try_from(done.last_insert_id()).ok().filter(|id| *id != 0);
+        Done { rows_affected: done.rows_affected(), last_insert_id: id }
+    }
 }
 
 /// Something statements run on: the pool (autocommit) or an open transaction.
@@ -228,11 +222,7 @@ impl Database {
     /// Runs SQL that rubbie assembled from its own constants (internal DDL), several statements
     /// allowed; never pass text that came from a request here.
     pub(crate) async fn execute_trusted(&self, sql: String) -> Result<()> {
-        match self {
-            Database::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
-            Database::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
-            Database::Mysql(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?,
-        }
+        per_backend!(Database, self, |p| sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await.map(drop)?);
         Ok(())
     }
 }
@@ -249,22 +239,14 @@ impl Database {
     ) -> Result<()> {
         use futures_util::TryStreamExt;
         let built = stmt.build_for(self.backend());
-        let (sql, values) = (AssertSqlSafe(built.sql), built.values);
-        macro_rules! pump {
-            ($pool:expr) => {{
-                let mut rows = sqlx::query_with(sql, values).fetch($pool);
-                while let Some(row) = rows.try_next().await? {
-                    if out.send(each(row.try_get::<String, _>(0)?)).await.is_err() {
-                        break;
-                    }
+        per_backend!(Database, self, |p| {
+            let mut rows = built.query().fetch(p);
+            while let Some(row) = rows.try_next().await? {
+                if out.send(each(row.try_get::<String, _>(0)?)).await.is_err() {
+                    break;
                 }
-            }};
-        }
-        match self {
-            Database::Sqlite(p) => pump!(p),
-            Database::Postgres(p) => pump!(p),
-            Database::Mysql(p) => pump!(p),
-        }
+            }
+        });
         Ok(())
     }
 }
@@ -272,11 +254,7 @@ impl Database {
 impl Tx {
     /// Runs one of rubbie's constant statements (a savepoint) in the transaction.
     pub(crate) async fn execute_constant(&mut self, sql: &'static str) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
-            Tx::Postgres(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
-            Tx::Mysql(t) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?,
-        }
+        per_backend!(Tx, self, |t| sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?);
         Ok(())
     }
 
@@ -291,11 +269,7 @@ impl Tx {
 
     /// Commits the transaction.
     pub(crate) async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-            Tx::Mysql(t) => t.commit().await?,
-        }
+        per_backend!(Tx, self, |t| t.commit().await?);
         Ok(())
     }
 }

@@ -16,7 +16,8 @@ use super::extract::{Path, Query, RequestAccess};
 use crate::db::json_row::{fixup_row, needs_fixup};
 use crate::db::schema::Column;
 use crate::error::{Error, Result};
-use crate::query::{filter, order, rows};
+use crate::query::read::{self, ReadRequest};
+use crate::query::{filter, order};
 use crate::state::AppState;
 
 /// Rows buffered between the database and the socket.
@@ -145,20 +146,14 @@ pub(crate) async fn export_rows(
 ) -> Result<Response> {
     let format = Format::parse(params.format.as_deref())?;
     let table = state.table_for(&table, &access).await?;
-    let where_ = params.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?;
-    let columns: Option<Vec<String>> =
-        params.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect());
-    let order = order::parse(&table, params.order_by.as_deref())?;
+    let request = ReadRequest {
+        filter: params.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
+        search: params.search,
+        order: order::parse(&table, params.order_by.as_deref())?,
+        columns: params.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
+    };
     let backend = state.db().backend();
-    let export = rows::export(
-        backend,
-        &state.schema(),
-        &table,
-        (where_.as_ref(), params.search.as_deref()),
-        order,
-        columns.as_deref(),
-        &access,
-    )?;
+    let export = read::export(backend, &state.schema(), &table, &request, &access)?;
 
     let fixup = needs_fixup(backend, &export.columns.iter().collect::<Vec<_>>());
     let mut writer = Writer { format, columns: export.columns, rows: 0 };

@@ -16,7 +16,9 @@ use crate::db::schema::Schema;
 use crate::error::{Error, Result};
 use crate::permissions::store::{self, Permission, PermissionsDocument, Role};
 use crate::permissions::{Access, Operation, Rule};
-use crate::query::{order, rows};
+use crate::query::order;
+use crate::query::page;
+use crate::query::read::ReadRequest;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -289,16 +291,13 @@ pub(crate) async fn preview(
             rules.insert((table.name.clone(), Operation::Select), req.rule);
         }
     }
-    let query = rows::ListQuery {
-        filter: None,
-        search: None,
-        order: order::parse(&table, None)?,
+    let query = page::ListQuery {
+        read: ReadRequest { order: order::parse(&table, None)?, ..ReadRequest::default() },
         limit: req.limit.unwrap_or(20).clamp(1, 200),
         offset: 0,
         after: None,
-        count: Some(rows::CountMode::Exact),
+        count: Some(page::CountMode::Exact),
         count_timeout: state.config.count_timeout,
-        columns: None,
     };
-    Ok(Json(rows::list(state.db(), &schema, &table, query, &access).await?.into()))
+    Ok(Json(page::list(state.db(), &schema, &table, query, &access).await?.into()))
 }

@@ -14,9 +14,10 @@ use super::extract::{Json, Path, Query, RawJson, RequestAccess};
 use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::query::labels::{self, Labels};
-use crate::query::rows::{self, CountMode, ListQuery};
+use crate::query::page::{self, CountMode, ListQuery};
+use crate::query::read::ReadRequest;
 use crate::query::write::{self, BulkAction};
-use crate::query::{filter, order};
+use crate::query::{filter, order, rows};
 use crate::state::AppState;
 
 /// Largest page a client may ask for.
@@ -86,8 +87,8 @@ pub struct RowsPage {
     pub labels: Option<Labels>,
 }
 
-impl From<rows::Page> for RowsPage {
-    fn from(page: rows::Page) -> Self {
+impl From<page::Page> for RowsPage {
+    fn from(page: page::Page) -> Self {
         RowsPage {
             rows: page.rows,
             count: page.count,
@@ -118,9 +119,12 @@ fn list_query(
         }
     };
     Ok(ListQuery {
-        filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
-        search: p.search,
-        order: order::parse(table, p.order_by.as_deref())?,
+        read: ReadRequest {
+            filter: p.filter.as_deref().filter(|w| !w.trim().is_empty()).map(filter::parse_param).transpose()?,
+            search: p.search,
+            order: order::parse(table, p.order_by.as_deref())?,
+            columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
+        },
         limit,
         offset: match p.offset.unwrap_or(0) {
             offset if offset <= MAX_OFFSET => offset,
@@ -129,7 +133,6 @@ fn list_query(
         after: p.after.filter(|a| !a.is_empty()),
         count,
         count_timeout,
-        columns: p.columns.map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()),
     })
 }
 
@@ -149,7 +152,7 @@ pub(crate) async fn list_rows(
     let timeout = state.config.count_timeout;
     let query = list_query(params, &table, timeout)?;
     let schema = state.schema();
-    let mut page: RowsPage = rows::list(state.db(), &schema, &table, query, &access).await?.into();
+    let mut page: RowsPage = page::list(state.db(), &schema, &table, query, &access).await?.into();
     if with_labels {
         page.labels = Some(labels::for_page(state.db(), &schema, &table, &page.rows, &access, timeout).await?);
     }

@@ -16,7 +16,8 @@ use crate::auth::{CurrentUser, now};
 use crate::db::exec::Executor;
 use crate::db::internal::{Field, fetch_all};
 use crate::error::{Error, FieldErrors, Result};
-use crate::query::{order, rows};
+use crate::query::order;
+use crate::query::read::{self, ReadRequest};
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -213,16 +214,13 @@ async fn checked(
     if crate::text::name(name, 190).is_none() {
         return Err(Error::field("name", "must be 1 to 190 characters"));
     }
-    let sort = order::parse(table, d.order_by.as_deref())?;
-    rows::check_view(
-        state.db().backend(),
-        &state.schema(),
-        table,
-        (d.filter.as_ref(), d.search.as_deref()),
-        sort,
-        d.columns.as_deref(),
-        access,
-    )
+    let request = ReadRequest {
+        filter: d.filter.clone(),
+        search: d.search.clone(),
+        order: order::parse(table, d.order_by.as_deref())?,
+        columns: d.columns.clone(),
+    };
+    read::check_view(state.db().backend(), &state.schema(), table, &request, access)
 }
 
 /// Refuses a name the user already gave another view of this table.

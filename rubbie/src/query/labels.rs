@@ -7,7 +7,8 @@ use serde_json::Value as Json;
 use serde_json::value::RawValue;
 
 use super::order;
-use super::rows::{self, CountMode, ListQuery};
+use super::page::{self, CountMode, ListQuery};
+use super::read::ReadRequest;
 use crate::db::Database;
 use crate::db::schema::{Schema, Table};
 use crate::error::{Error, Result};
@@ -51,17 +52,19 @@ pub(crate) async fn for_page(
         let wanted: Vec<Json> =
             rows.iter().filter_map(|r| r.get(&column.name)).filter(|v| !v.is_null()).cloned().collect();
         let query = ListQuery {
-            filter: Some(serde_json::json!({ reference.column.clone(): { "_in": wanted } })),
-            search: None,
-            order: order::parse(target, None)?,
+            read: ReadRequest {
+                filter: Some(serde_json::json!({ reference.column.clone(): { "_in": wanted } })),
+                search: None,
+                order: order::parse(target, None)?,
+                columns: Some(vec![reference.column.clone(), display.to_owned()]),
+            },
             limit: values.len() as u64,
             offset: 0,
             after: None,
             count: Some(CountMode::None),
             count_timeout,
-            columns: Some(vec![reference.column.clone(), display.to_owned()]),
         };
-        let found = rows::list(db, schema, target, query, access).await?;
+        let found = page::list(db, schema, target, query, access).await?;
         let found: Vec<serde_json::Map<String, Json>> =
             serde_json::from_str(found.rows.get()).map_err(Error::internal)?;
         let names = found

@@ -4,9 +4,8 @@
 use sea_query::{Condition, Expr, ExprTrait, LockType, Query};
 use serde_json::Value as Json;
 
-use super::rows::{
-    combined_filter, fetch_row, finish_row, not_found, pk_condition, returning_row, row_condition, select_rows,
-};
+use super::read::{combined_filter, select_rows};
+use super::rows::{fetch_row, finish_row, not_found, pk_condition, returning_row, row_condition};
 use crate::audit::{self, Actor};
 use crate::db::exec::{Executor, Tx};
 use crate::db::schema::{Column, Schema, Table};

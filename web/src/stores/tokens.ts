@@ -1,8 +1,8 @@
-import { ref } from 'vue'
 import { defineStore } from 'pinia'
 import { api, unwrap } from '@/api/client'
 import { ApiError } from '@/api/errors'
 import type { ApiToken, CreatedToken } from '@/api/types'
+import { useKeyedList } from '@/lib/keyedList'
 
 /**
  * The signed-in user's personal API tokens (any role). Listed tokens never carry their secret:
@@ -10,57 +10,31 @@ import type { ApiToken, CreatedToken } from '@/api/types'
  * Mutations throw `ApiError`s for the caller to show.
  */
 export const useTokensStore = defineStore('tokens', () => {
-  const tokens = ref<ApiToken[]>([])
-  const loaded = ref(false)
-  const loading = ref(false)
-  const error = ref<string | null>(null)
-  /** Ids with a revoke in flight. */
-  const busy = ref<Record<number, boolean>>({})
-
-  async function load(): Promise<void> {
-    loading.value = true
-    error.value = null
-    try {
-      tokens.value = (await unwrap(api.GET('/api/v1/auth/tokens'))).tokens
-      loaded.value = true
-    } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
-    } finally {
-      loading.value = false
-    }
-  }
+  const list = useKeyedList<ApiToken, number>({
+    key: (t) => t.id,
+    fetch: async () => (await unwrap(api.GET('/api/v1/auth/tokens'))).tokens,
+  })
 
   async function create(name: string): Promise<CreatedToken> {
     const created = await unwrap(api.POST('/api/v1/auth/tokens', { body: { name } }))
-    tokens.value = [...tokens.value.filter((t) => t.id !== created.token.id), created.token]
+    list.put(created.token)
     return created
   }
 
-  function drop(id: number) {
-    tokens.value = tokens.value.filter((t) => t.id !== id)
+  function revoke(id: number): Promise<void> {
+    return list.whileBusy(id, async () => {
+      try {
+        await unwrap(api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } }))
+        list.drop(id)
+      } catch (e) {
+        // already revoked (another tab, or it expired): it is gone either way
+        if (e instanceof ApiError && e.status === 404) list.drop(id)
+        throw e
+      }
+    })
   }
 
-  async function revoke(id: number): Promise<void> {
-    busy.value[id] = true
-    try {
-      await unwrap(api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } }))
-      drop(id)
-    } catch (e) {
-      // already revoked (another tab, or it expired): it is gone either way
-      if (e instanceof ApiError && e.status === 404) drop(id)
-      throw e
-    } finally {
-      delete busy.value[id]
-    }
-  }
-
-  /** Drop the list (sign-out: the next user has their own tokens). */
-  function reset() {
-    tokens.value = []
-    loaded.value = false
-    error.value = null
-    busy.value = {}
-  }
-
+  // `reset` drops the list at sign-out: the next user has their own tokens.
+  const { items: tokens, loaded, loading, error, busy, load, reset } = list
   return { tokens, loaded, loading, error, busy, load, create, revoke, reset }
 })

@@ -79,7 +79,7 @@ describe('AccountView', () => {
     expect(w.html()).not.toContain('rbt_abc123')
   })
 
-  it('a 422 shows under the name field; other errors are toasts', async () => {
+  it('a 422 shows under the name field; other errors above the form, which stays open', async () => {
     let attempt = 0
     routes({
       'POST /api/v1/auth/tokens': () =>
@@ -100,7 +100,9 @@ describe('AccountView', () => {
     await w.find(sel('token-form')).trigger('submit')
     await flushPromises()
     expect(w.find(sel('token-error-name')).exists()).toBe(false)
-    expect(useToastStore().toasts.at(-1)).toMatchObject({ kind: 'error', message: expect.stringContaining('database is locked') })
+    expect(w.find(sel('token-form-error')).text()).toContain('database is locked')
+    expect((w.find(sel('token-name')).element as HTMLInputElement).value).toBe('x'.repeat(200))
+    expect(useToastStore().toasts).toEqual([])
   })
 
   it('revokes after an inline confirm, with DELETE', async () => {
