@@ -16,6 +16,20 @@ export const CONTENT_TYPES: Record<ImportFormat, string> = {
 /** Rows shown in the preview. */
 export const PREVIEW_ROWS = 20
 
+/**
+ * A CSV preview reads this much of the file's head, not the whole file (an import may be 64 MB;
+ * the server reads all of it). JSON and NDJSON are read whole: the preview checks every row.
+ */
+export const CSV_PREVIEW_BYTES = 1 << 20
+
+/** The text a preview of `file` needs, and whether it is only the file's head. */
+export async function readForPreview(file: Blob, format: ImportFormat): Promise<{ text: string; truncated: boolean }> {
+  if (format === 'csv' && file.size > CSV_PREVIEW_BYTES) {
+    return { text: await file.slice(0, CSV_PREVIEW_BYTES).text(), truncated: true }
+  }
+  return { text: await file.text(), truncated: false }
+}
+
 /** The format a file's name (or, failing that, its type) says it has, else null. */
 export function formatOfFile(name: string, type = ''): ImportFormat | null {
   const ext = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase()
@@ -44,15 +58,18 @@ export interface FilePreview {
 
 const empty = (error: string): FilePreview => ({ fields: [], rows: [], lines: [], total: null, error })
 
-/** Read the fields and the first `max` rows of a file's text. */
-export function previewFile(text: string, format: ImportFormat, max = PREVIEW_ROWS): FilePreview {
-  if (format === 'csv') return previewCsv(text, max)
+/** Read the fields and the first `max` rows of a file's text (`truncated`: only its head). */
+export function previewFile(text: string, format: ImportFormat, max = PREVIEW_ROWS, truncated = false): FilePreview {
+  if (format === 'csv') return previewCsv(text, max, truncated)
   if (format === 'json') return previewJson(text, max)
   return previewNdjson(text, max)
 }
 
-function previewCsv(text: string, max: number): FilePreview {
+function previewCsv(text: string, max: number, truncated: boolean): FilePreview {
   const parsed = parseCsv(text, max + 1)
+  // The head ends anywhere: a record it ends in is cut short (or an open quote looks unclosed).
+  const cut = truncated && parsed.complete
+  if (cut) Object.assign(parsed, { records: parsed.records.slice(0, -1), complete: false, unterminatedAt: null })
   const [header, ...records] = parsed.records
   if (!header) return empty('The file is empty: a CSV import needs a header line naming the fields.')
   const fields = header.fields

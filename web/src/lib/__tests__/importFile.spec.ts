@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { Column } from '@/api/types'
-import { defaultMapping, formatOfFile, importQuery, importableColumns, mappingConflicts, previewFile } from '../importFile'
+import {
+  CSV_PREVIEW_BYTES,
+  defaultMapping,
+  formatOfFile,
+  importQuery,
+  importableColumns,
+  mappingConflicts,
+  previewFile,
+  readForPreview,
+} from '../importFile'
 
 const col = (name: string, readonly = false) => ({ name, readonly }) as Column
 
@@ -69,5 +78,21 @@ describe('import file', () => {
     expect(q.get('format')).toBe('csv')
     expect(q.get('dry_run')).toBe('true')
     expect(JSON.parse(q.get('mapping')!)).toEqual({ a: 'name', b: null })
+  })
+
+  it('reads only the head of a large CSV, and drops the record the head cuts', async () => {
+    const big = 'id,note\n' + '1,"x"\n'.repeat(CSV_PREVIEW_BYTES / 6 + 10)
+    const read = await readForPreview(new Blob([big]), 'csv')
+    expect(read.truncated).toBe(true)
+    expect(read.text.length).toBe(CSV_PREVIEW_BYTES)
+    const whole = await readForPreview(new Blob([big]), 'json')
+    expect([whole.truncated, whole.text.length]).toEqual([false, big.length])
+    // a head ending inside a quoted field: no "never closed" error, no half record, no total
+    const head = previewFile('a,b\n1,2\n3,"unfinish', 'csv', 20, true)
+    expect(head.rows).toEqual([{ a: '1', b: '2' }])
+    expect(head.error).toBeNull()
+    expect(head.total).toBeNull()
+    // the same text as a whole file is an error
+    expect(previewFile('a,b\n1,2\n3,"unfinish', 'csv', 20, false).error).toMatch(/never closed/)
   })
 })
