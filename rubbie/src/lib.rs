@@ -33,9 +33,8 @@ mod tracking;
 use axum::Router;
 
 pub use audit::Category as AuditCategory;
-pub use auth::create_or_update_admin;
-pub use auth::store::user_count;
 pub use auth::{CurrentUser, Identity};
+pub use auth::{create_or_update_admin, user_count};
 pub use config::{Config, HostInfo};
 pub use db::{Backend, Database, PoolOptions};
 pub use error::{Error, ErrorBody, ErrorDetail, FieldErrors, Result, RowProblem};

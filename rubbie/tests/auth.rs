@@ -341,3 +341,25 @@ async fn an_idle_session_ends_before_its_absolute_lifetime() {
     assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_session_from_before_session_details_gets_them_at_its_next_use() {
+    let t = TestDb::sqlite().await;
+    rubbie::create_or_update_admin(&t.db, ADMIN.0, ADMIN.1).await.unwrap();
+    let config = rubbie::Config::new(t.db.clone()).session_idle_timeout(Duration::from_secs(4));
+    let mut client = Client::new(app_with(config));
+    assert_eq!(client.login(ADMIN.0, ADMIN.1).await.status, StatusCode::OK);
+    // As a session signed in before internal migration 9 is: no details row.
+    common::exec(&t.db, "DELETE FROM rubbie_session_details").await;
+    // Used past half the idle limit (when a use is written): the details are made then, so the
+    // idle time counts from this use, not from the sign-in.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::OK);
+    let sessions = client.get("/admin/api/v1/auth/sessions").await;
+    let listed = &sessions.json["sessions"][0];
+    assert!(listed["last_seen_at"].as_i64() > listed["created_at"].as_i64(), "{}", sessions.text);
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    // 5.6 s after sign-in (past the idle limit, counted from it), 3.5 s after the last use.
+    assert_eq!(client.get("/admin/api/v1/auth/me").await.status, StatusCode::OK);
+    t.cleanup().await;
+}

@@ -57,6 +57,15 @@ impl Dir {
     }
 }
 
+/// The admin, signed in to a host whose migrations directory holds `BASE`, applied.
+async fn applied_base(t: &TestDb) -> (Dir, Client) {
+    rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+    let dir = Dir::new(&[BASE]);
+    let mut c = dir.host(t).await;
+    assert_eq!(run(&mut c, json!({"action": "apply"})).await["status"], "succeeded");
+    (dir, c)
+}
+
 impl Drop for Dir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -227,10 +236,7 @@ async fn apply_and_roll_back_to_a_target_refusing_irreversible_steps_before_any_
 async fn a_failed_migration_is_reported_and_recovered() {
     for t in TestDb::all().await {
         let b = t.backend();
-        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
-        let dir = Dir::new(&[BASE]);
-        let mut c = dir.host(&t).await;
-        assert_eq!(run(&mut c, json!({"action": "apply"})).await["status"], "succeeded");
+        let (dir, mut c) = applied_base(&t).await;
 
         // A file added since the build is listed, runnable, and fails half-way.
         dir.write("2_broken.sql", "CREATE TABLE m_half (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n");
@@ -447,10 +453,7 @@ async fn save(c: &mut Client, body: Value) -> Value {
 async fn sql_saved_as_a_migration_is_written_only_after_it_ran_and_listed_as_applied() {
     for t in TestDb::all().await {
         let b = t.backend();
-        rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
-        let dir = Dir::new(&[BASE]);
-        let mut c = dir.host(&t).await;
-        assert_eq!(run(&mut c, json!({"action": "apply"})).await["status"], "succeeded");
+        let (dir, mut c) = applied_base(&t).await;
 
         // Refused before anything is written or run.
         for bad in [

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::{CurrentUser, host, password, store};
+use super::{CurrentUser, host, password, sessions, tokens};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -46,7 +46,7 @@ async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<CurrentU
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim());
     if let Some(token) = bearer {
-        return match store::token_user(state.db(), token).await? {
+        return match tokens::token_user(state.db(), token).await? {
             Some(user) => Ok(Some(user)),
             None => Err(Error::Unauthorized("invalid or revoked API token".into())),
         };
@@ -57,7 +57,7 @@ async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<CurrentU
         return Ok(Some(user));
     }
     let idle = state.config.session_idle.as_secs() as i64;
-    let user = store::session_user(state.db(), &secret, idle).await?;
+    let user = sessions::session_user(state.db(), &secret, idle).await?;
     if let Some(user) = &user {
         state.sessions.put(&session_id, user);
     }

@@ -8,13 +8,12 @@ pub(crate) mod password_policy;
 pub(crate) mod rate_limit;
 pub(crate) mod session_cache;
 pub(crate) mod sessions;
-pub(crate) mod store;
 pub(crate) mod tokens;
 pub(crate) mod users;
 
 pub(crate) use guard::require_user;
 pub use host::Identity;
-pub use store::create_or_update_admin;
+pub use users::{create_or_update_admin, user_count};
 
 use serde::Serialize;
 

@@ -6,11 +6,11 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::now;
+use super::{AuthMethod, CurrentUser, now, password};
 use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
 use crate::db::exec::{Executor, Tx};
-use crate::db::internal::fetch_all;
+use crate::db::internal::{fetch_all, fetch_one};
 use crate::error::{Error, Result};
 
 const DETAILS: &str = "rubbie_session_details";
@@ -68,13 +68,25 @@ pub(crate) async fn record(tx: &mut Tx, session_id: &str, user_id: i64, actor: &
 }
 
 /// Notes a use of the session (the caller writes at most every [`TOUCH_EVERY_SECS`]).
-pub(crate) async fn touch(db: &Database, session_id: &str) -> Result<()> {
+pub(crate) async fn touch(db: &Database, session_id: &str, user_id: i64) -> Result<()> {
     let update = Query::update()
         .table(DETAILS)
         .value("last_seen_at", now())
         .and_where(Expr::col("session_id").eq(session_id))
         .to_owned();
-    db.pooled().execute(&update).await.map(drop)
+    if db.pooled().execute(&update).await?.rows_affected > 0 {
+        return Ok(());
+    }
+    // A session from before the details existed (internal migration 9): it gets them now, so
+    // its idle time counts from here instead of from its sign-in. Two requests at once: one
+    // insert wins, and the other's use is the same moment.
+    let insert = Query::insert()
+        .into_table(DETAILS)
+        .columns(["session_id", "user_id", "last_seen_at"])
+        .values_panic([session_id.into(), user_id.into(), now().into()])
+        .to_owned();
+    let _ = db.pooled().execute(&insert).await;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -171,6 +183,113 @@ pub(crate) async fn revoke(db: &Database, user_id: i64, id: &str, current: Optio
     }
     let entry = Entry::new(Category::Session, "logout", format!("Session {id} of user {user_id} signed out"))
         .object(format!("user {user_id}"));
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// Creates a session and records the sign-in; returns `(secret for the cookie, csrf token)`.
+pub(crate) async fn create_session(
+    db: &Database,
+    user_id: i64,
+    ttl_secs: i64,
+    actor: &Actor,
+) -> Result<(String, String)> {
+    let secret = password::random_secret();
+    let csrf = password::random_secret();
+    let t = now();
+    let insert = Query::insert()
+        .into_table("rubbie_sessions")
+        .columns(["id", "user_id", "csrf_token", "created_at", "expires_at"])
+        .values_panic([
+            password::secret_hash(&secret).into(),
+            user_id.into(),
+            csrf.clone().into(),
+            t.into(),
+            (t + ttl_secs).into(),
+        ])
+        .to_owned();
+    let mut tx = db.begin().await?;
+    tx.execute(&insert).await?;
+    // Old sessions are swept on sign-in so the table does not grow without bound.
+    let sweep = Query::delete().from_table("rubbie_sessions").and_where(Expr::col("expires_at").lt(t)).to_owned();
+    tx.execute(&sweep).await?;
+    record(&mut tx, &password::secret_hash(&secret), user_id, actor).await?;
+    let name = actor.username.clone().unwrap_or_default();
+    let entry = Entry::new(Category::Session, "login", format!("{name} signed in")).object(name);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await?;
+    Ok((secret, csrf))
+}
+
+#[derive(Deserialize)]
+struct SessionRow {
+    id: i64,
+    username: String,
+    role: String,
+    csrf_token: String,
+    created_at: i64,
+    last_seen_at: Option<i64>,
+}
+
+/// The active user of a session cookie secret, if the session is valid: within its absolute
+/// lifetime (`expires_at`) and used within the last `idle_secs`. Notes the use, at most once a
+/// minute.
+pub(crate) async fn session_user(db: &Database, secret: &str, idle_secs: i64) -> Result<Option<CurrentUser>> {
+    let session_id = password::secret_hash(secret);
+    let query = Query::select()
+        .from("rubbie_sessions")
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_sessions", "user_id")))
+        .left_join(
+            "rubbie_session_details",
+            Expr::col(("rubbie_session_details", "session_id")).equals(("rubbie_sessions", "id")),
+        )
+        .and_where(Expr::col(("rubbie_sessions", "id")).eq(session_id.as_str()))
+        .and_where(Expr::col(("rubbie_sessions", "expires_at")).gt(now()))
+        .and_where(Expr::col(("rubbie_users", "active")).eq(1))
+        .to_owned();
+    let fields = [
+        ("id", "rubbie_users", "id"),
+        ("username", "rubbie_users", "username"),
+        ("role", "rubbie_users", "role"),
+        ("csrf_token", "rubbie_sessions", "csrf_token"),
+        ("created_at", "rubbie_sessions", "created_at"),
+        ("last_seen_at", "rubbie_session_details", "last_seen_at"),
+    ];
+    let Some(row) = fetch_one::<SessionRow>(db, &fields, query).await? else {
+        return Ok(None);
+    };
+    let last_seen = row.last_seen_at.unwrap_or(row.created_at);
+    if now() - last_seen > idle_secs {
+        return Ok(None);
+    }
+    // Written at most once a minute, and often enough that a short idle limit sees the use.
+    if now() - last_seen >= (idle_secs / 2).clamp(1, TOUCH_EVERY_SECS) {
+        touch(db, &session_id, row.id).await?;
+    }
+    Ok(Some(CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        via: AuthMethod::Session { csrf_token: row.csrf_token, session_id },
+    }))
+}
+
+/// Ends a session and records the sign-out.
+pub(crate) async fn delete_session(db: &Database, session_id: &str, actor: &Actor) -> Result<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(&Query::delete().from_table("rubbie_sessions").and_where(Expr::col("id").eq(session_id)).to_owned())
+        .await?;
+    let name = actor.username.clone().unwrap_or_default();
+    let entry = Entry::new(Category::Session, "logout", format!("{name} signed out")).object(name);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// Records a failed sign-in as `username` (whether or not such a user exists).
+pub(crate) async fn record_failed_login(db: &Database, username: &str, actor: &Actor) -> Result<()> {
+    let name: String = username.chars().take(190).collect();
+    let entry = Entry::new(Category::Session, "login_failed", format!("Failed sign-in as {name}")).object(name);
+    let mut tx = db.begin().await?;
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
 }

@@ -3,11 +3,11 @@
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 
-use super::{now, password};
+use super::{AuthMethod, CurrentUser, now, password};
 use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
 use crate::db::exec::Executor;
-use crate::db::internal::fetch_all;
+use crate::db::internal::{fetch_all, fetch_one};
 use crate::error::{Error, Result};
 
 /// A personal API token as listed (never with its secret).
@@ -82,4 +82,50 @@ pub(crate) async fn revoke(db: &Database, user_id: i64, id: i64, actor: &Actor) 
         .before(serde_json::json!({"id": id, "user_id": user_id, "name": token.name}));
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
+}
+
+#[derive(Deserialize)]
+struct TokenRow {
+    token_id: i64,
+    last_used_at: Option<i64>,
+    id: i64,
+    username: String,
+    role: String,
+}
+
+/// A token's last use is written at most this often (not one write per request).
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// The active user of a personal API token, recording its use.
+pub(crate) async fn token_user(db: &Database, secret: &str) -> Result<Option<CurrentUser>> {
+    let query = Query::select()
+        .from("rubbie_api_tokens")
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals(("rubbie_api_tokens", "user_id")))
+        .and_where(Expr::col(("rubbie_api_tokens", "token_hash")).eq(password::secret_hash(secret)))
+        .and_where(Expr::col(("rubbie_users", "active")).eq(1))
+        .to_owned();
+    let fields = [
+        ("token_id", "rubbie_api_tokens", "id"),
+        ("last_used_at", "rubbie_api_tokens", "last_used_at"),
+        ("id", "rubbie_users", "id"),
+        ("username", "rubbie_users", "username"),
+        ("role", "rubbie_users", "role"),
+    ];
+    let Some(row) = fetch_one::<TokenRow>(db, &fields, query).await? else {
+        return Ok(None);
+    };
+    if row.last_used_at.is_none_or(|t| now() - t >= TOUCH_EVERY_SECS) {
+        let touch = Query::update()
+            .table("rubbie_api_tokens")
+            .value("last_used_at", now())
+            .and_where(Expr::col("id").eq(row.token_id))
+            .to_owned();
+        db.pooled().execute(&touch).await?;
+    }
+    Ok(Some(CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        via: AuthMethod::Token { id: row.token_id },
+    }))
 }

@@ -10,6 +10,7 @@ use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
 use crate::db::exec::{Executor, Tx};
 use crate::db::internal::{Field, fetch_all, fetch_all_in, fetch_one};
+use crate::db::migrations;
 use crate::error::{Error, Result};
 use crate::permissions::{ADMIN_ROLE, store as roles};
 
@@ -290,4 +291,42 @@ pub(crate) async fn set_host_role(db: &Database, id: i64, role: &str, actor: &Ac
     let summary = format!("The host signed {} in as {role} (was {})", after.username, before.role);
     audit::record(&mut tx, actor, vec![entry("update", summary, &after).before(&before).after(&after)]).await?;
     tx.commit().await
+}
+
+/// How many users exist (the demo creates a first admin when there are none).
+pub async fn user_count(db: &Database) -> Result<i64> {
+    migrations::run(db).await?;
+    let n = db
+        .pooled()
+        .fetch_integers(&Query::select().expr(Expr::cust("COUNT(*)")).from("rubbie_users").to_owned())
+        .await?;
+    Ok(n.first().copied().unwrap_or(0))
+}
+
+/// Makes sure an active admin `username` exists with this password (creating rubbie's tables
+/// first if needed). Used by hosts to bootstrap the first sign-in.
+pub async fn create_or_update_admin(db: &Database, username: &str, password: &str) -> Result<()> {
+    migrations::run(db).await?;
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(Error::BadRequest("admin username and password must not be empty".into()));
+    }
+    let hash = password::hash(password)?;
+    let statement: Box<crate::db::exec::Stmt> = match by_username(db, username).await? {
+        Some(user) => Box::new(
+            Query::update()
+                .table("rubbie_users")
+                .values([("password_hash", hash.into()), ("role", "admin".into()), ("active", 1i64.into())])
+                .and_where(Expr::col("id").eq(user.id))
+                .to_owned(),
+        ),
+        None => Box::new(
+            Query::insert()
+                .into_table("rubbie_users")
+                .columns(["username", "password_hash", "role", "active", "created_at"])
+                .values_panic([username.into(), hash.into(), "admin".into(), 1i64.into(), now().into()])
+                .to_owned(),
+        ),
+    };
+    db.pooled().execute(statement.as_ref()).await?;
+    Ok(())
 }

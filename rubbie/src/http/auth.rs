@@ -15,7 +15,7 @@ use crate::audit::actor::Visitor;
 use crate::auth::guard::{HOST_SESSION_COOKIE, SESSION_COOKIE};
 use crate::auth::sessions::{self, SessionSummary};
 use crate::auth::tokens::{self, ApiToken};
-use crate::auth::{AuthMethod, CurrentUser, password, password_policy, store, users};
+use crate::auth::{AuthMethod, CurrentUser, password, password_policy, users};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -143,14 +143,14 @@ pub(crate) async fn login(
     let user = match user {
         Some(u) if password::verify_slowly(&req.password, stored).await? => u,
         _ => {
-            store::record_failed_login(state.db(), &req.username, &visitor).await?;
+            sessions::record_failed_login(state.db(), &req.username, &visitor).await?;
             return Err(Error::Unauthorized("wrong username or password".into()));
         }
     };
     state.login_limiter.succeeded(state.db(), &key).await?;
     let ttl = state.config.session_ttl.as_secs() as i64;
     let actor = visitor.signed_in_as(user.id, &user.username, &user.role);
-    let (secret, csrf) = store::create_session(state.db(), user.id, ttl, &actor).await?;
+    let (secret, csrf) = sessions::create_session(state.db(), user.id, ttl, &actor).await?;
     let cookie = session_cookie(&prefix, &secret, ttl, state.config.secure_cookies);
     let via = AuthMethod::Session { csrf_token: csrf.clone(), session_id: password::secret_hash(&secret) };
     let info = SessionInfo {
@@ -175,7 +175,7 @@ pub(crate) async fn logout(
 ) -> Result<impl IntoResponse> {
     own_users_only(&user, "sign out")?;
     if let Some(session_id) = user.via.session_id() {
-        store::delete_session(state.db(), session_id, &actor).await?;
+        sessions::delete_session(state.db(), session_id, &actor).await?;
         state.sessions.forget(session_id);
     }
     let clear = session_cookie(&prefix, "", 0, state.config.secure_cookies);

@@ -1,4 +1,18 @@
-import { vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { configureApi } from '@/api/client'
+
+/** Every test of the calling `describe` on a fresh Pinia and API client; `unmount` after each. */
+export function freshApp(unmount: () => void) {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
+  })
+  afterEach(() => {
+    unmount()
+    vi.unstubAllGlobals()
+  })
+}
 
 export interface Call {
   method: string

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
-import { configureApi } from '@/api/client'
 import { useAuthStore } from '@/stores/auth'
-import { mockFetch, type Call } from '@/__tests__/fetch-mock'
+import { type Call, freshApp, mockFetch } from '@/__tests__/fetch-mock'
 import { auditEntry, entryTargetRoutes } from '@/__tests__/audit-entries'
 import { mountAt } from '@/__tests__/mount-route'
 import ActivityView from '../ActivityView.vue'
@@ -21,14 +19,9 @@ const listCalls = (calls: Call[]) => calls.filter((c) => c.method === 'GET' && c
 const shownIds = () => w!.findAll('[data-testid="audit-entry"]').map((r) => Number(r.attributes('data-entry-id')))
 
 describe('ActivityView', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
-  })
-  afterEach(() => {
+  freshApp(() => {
     w?.unmount()
     w = null
-    vi.unstubAllGlobals()
   })
 
   it('asks for what the URL filters, and a filter change goes into the URL', async () => {

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { configureApi } from '@/api/client'
 import { useAuthStore } from '@/stores/auth'
-import { mockFetch } from '@/__tests__/fetch-mock'
+import { freshApp, mockFetch } from '@/__tests__/fetch-mock'
 import { auditEntry, entryTargetRoutes } from '@/__tests__/audit-entries'
 import { mountAt } from '@/__tests__/mount-route'
 import HomeView from '../HomeView.vue'
@@ -38,14 +36,9 @@ async function open(role: string) {
 }
 
 describe('HomeView', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
-  })
-  afterEach(() => {
+  freshApp(() => {
     w?.unmount()
     w = null
-    vi.unstubAllGlobals()
   })
 
   it('renders the overview: searchable tables, 14 days of changes with quiet ones, recent entries, people', async () => {

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import { configureApi } from '@/api/client'
-import { mockFetch } from '@/__tests__/fetch-mock'
+import { freshApp, mockFetch } from '@/__tests__/fetch-mock'
 import { column } from '@/__tests__/columns'
 import RowView from '../RowView.vue'
 
@@ -39,14 +37,9 @@ async function open(path: string) {
 }
 
 describe('RowView: duplicate a row', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
-  })
-  afterEach(() => {
+  freshApp(() => {
     w?.unmount()
     w = null
-    vi.unstubAllGlobals()
   })
 
   it('links a stored row to its duplicate', async () => {

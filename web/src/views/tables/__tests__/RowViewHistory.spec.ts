@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
-import { configureApi } from '@/api/client'
-import { mockFetch, type Call } from '@/__tests__/fetch-mock'
+import { type Call, freshApp, mockFetch } from '@/__tests__/fetch-mock'
 import { column } from '@/__tests__/columns'
 import { auditEntry } from '@/__tests__/audit-entries'
 import { mountAt } from '@/__tests__/mount-route'
@@ -28,14 +26,9 @@ async function open(path: string) {
 }
 
 describe('RowView: history', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
-  })
-  afterEach(() => {
+  freshApp(() => {
     w?.unmount()
     w = null
-    vi.unstubAllGlobals()
   })
 
   it('the History tab lists the row’s entries with their diffs; a revert reloads the row and the history', async () => {

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import { configureApi } from '@/api/client'
 import { useToastStore } from '@/stores/toasts'
-import { mockFetch, type Call } from '@/__tests__/fetch-mock'
+import { type Call, freshApp, mockFetch } from '@/__tests__/fetch-mock'
 import { column } from '@/__tests__/columns'
 import TableView from '../TableView.vue'
 
@@ -50,14 +48,9 @@ async function mountPage(extra: Parameters<typeof mockFetch>[0] = {}) {
 const cell = (row: number, name: string) => w!.findAll('[data-testid="grid-row"]')[row]!.find(`[data-testid="cell-${name}"]`)
 
 describe('TableView grid editing', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    configureApi({ csrfToken: () => 'tok', onUnauthorized: () => {}, viewAs: () => null })
-  })
-  afterEach(() => {
+  freshApp(() => {
     w?.unmount()
     w = null
-    vi.unstubAllGlobals()
   })
 
   it('saves one edited cell with PATCH and shows the stored value', async () => {
