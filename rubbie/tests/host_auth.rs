@@ -168,6 +168,10 @@ async fn who_the_host_names_is_refused_when_rubbie_cannot_take_them() {
         let off = admin.send(Method::PATCH, &format!("/admin/api/v1/users/{id}"), Some(json!({"active": false}))).await;
         assert_eq!(off.status, StatusCode::OK, "{}", off.text);
         assert_error(&dave.get("/admin/api/v1/auth/me").await, StatusCode::FORBIDDEN, "forbidden");
+        // rubbie's own session still gets its user in, whoever the host's cookie names.
+        let mut both = Client::new(admin.app.clone());
+        both.cookie = Some(format!("{}; host_session=dave:admin:s", admin.cookie.clone().unwrap()));
+        assert_eq!(both.get("/admin/api/v1/auth/me").await.json["user"]["username"], ADMIN.0);
         // The host keeps the role and the password.
         for change in [json!({"role": "admin"}), json!({"password": "a new password 1"})] {
             let reply = admin.send(Method::PATCH, &format!("/admin/api/v1/users/{id}"), Some(change)).await;

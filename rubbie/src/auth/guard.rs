@@ -1,5 +1,6 @@
-//! The guard in front of every protected endpoint: finds the user from the bearer token or the
-//! session cookie, and demands the CSRF header on cookie-authenticated unsafe requests.
+//! The guard in front of every protected endpoint: finds the user (the host's hook, a bearer
+//! token, the session cookie) and demands the CSRF header where the browser sends the credential
+//! by itself.
 
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -32,12 +33,24 @@ pub(crate) fn session_secret(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Finds who sent the request, if anyone: the host's hook first (it may sign in its users with
-/// its own bearer tokens), then rubbie's own API token or session.
+/// its own bearer tokens), then rubbie's own API token or session. Someone the hook names but
+/// rubbie refuses (403) still gets in with rubbie's own credentials, if they have them.
 async fn authenticate(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>> {
-    if let Some(user) = host::user(state, parts).await? {
-        return Ok(Some(user));
+    let refused = match host::user(state, parts).await {
+        Ok(Some(user)) => return Ok(Some(user)),
+        Ok(None) => None,
+        Err(err @ Error::Forbidden(_)) => Some(err),
+        Err(err) => return Err(err),
+    };
+    match (own_user(state, &parts.headers).await?, refused) {
+        (Some(user), _) => Ok(Some(user)),
+        (None, Some(refusal)) => Err(refusal),
+        (None, None) => Ok(None),
     }
-    let headers = &parts.headers;
+}
+
+/// The user of rubbie's own API token or session cookie.
+async fn own_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>> {
     // Only a Bearer token is rubbie's; other schemes (a proxy's Basic auth) fall through to the cookie.
     let bearer = headers
         .get(header::AUTHORIZATION)

@@ -1,5 +1,6 @@
 //! Authentication: rubbie's own users (argon2id), database sessions with CSRF tokens, personal
-//! API tokens, and the guard that every protected endpoint sits behind.
+//! API tokens, the host's own sign-in (`Config::authenticate`), and the guard that every
+//! protected endpoint sits behind.
 
 pub(crate) mod guard;
 pub(crate) mod host;

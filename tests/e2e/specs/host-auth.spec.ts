@@ -80,3 +80,12 @@ test('signing out goes through the shop, and the console asks to sign in again',
   await page.goto(mount)
   await expect(page.getByTestId('login-host')).toBeVisible()
 })
+
+test('a role rubbie does not have: the sign-in page says why it cannot let them in', async () => {
+  await page.getByTestId('login-host').click()
+  await page.getByLabel('User name').fill(USER)
+  await page.getByLabel('rubbie role').fill('no-such-role')
+  await page.getByRole('button', { name: 'Sign in to the shop' }).click()
+  await expect(page.getByTestId('login-refused')).toContainText('no-such-role')
+  await expect(page.getByTestId('login-refused')).toContainText('test_project signed you in')
+})

@@ -21,6 +21,8 @@ export const useAuthStore = defineStore('auth', () => {
   const via = ref<SessionInfo['auth'] | null>(null)
   /** Where the host signs its users out (a form POST), when it said. */
   const hostSignOutUrl = ref<string | null>(null)
+  /** Why rubbie refused the user the host's sign-in named (an unknown role, a disabled user). */
+  const refusal = ref<string | null>(null)
   /** Whether `me` has been asked since the page loaded. */
   const checked = ref(false)
 
@@ -54,6 +56,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** Restore the session from the cookie. Resolves false when not signed in. */
   async function fetchMe(): Promise<boolean> {
+    refusal.value = null
     try {
       set(await unwrap(api.GET('/api/v1/auth/me')))
       return true
@@ -61,6 +64,11 @@ export const useAuthStore = defineStore('auth', () => {
       checked.value = true
       clear()
       if (e instanceof ApiError && e.status === 401) return false
+      // signed in by the host as someone rubbie will not take: the sign-in page says why
+      if (e instanceof ApiError && e.status === 403) {
+        refusal.value = e.message
+        return false
+      }
       throw e
     }
   }
@@ -87,6 +95,7 @@ export const useAuthStore = defineStore('auth', () => {
     user,
     csrfToken,
     checked,
+    refusal,
     signedIn,
     isAdmin,
     hostSignedIn,
