@@ -19,6 +19,7 @@ pub mod db;
 mod error;
 mod flags;
 mod http;
+mod metadata;
 mod migrations;
 mod model;
 pub mod openapi;

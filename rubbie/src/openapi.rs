@@ -5,8 +5,8 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
-    audit, auth, explorer, export, flags, health, import, migrations, overview, permissions, rows, settings, sql,
-    tables, users, views,
+    audit, auth, explorer, export, flags, health, import, metadata, migrations, overview, permissions, rows, settings,
+    sql, tables, users, views,
 };
 
 /// rubbie's own API description.
@@ -17,6 +17,7 @@ use crate::http::{
         health::health,
         auth::login, auth::sign_in_options, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
+        metadata::get_metadata, metadata::update_metadata,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
         explorer::list_history, explorer::add_history, explorer::clear_history,
@@ -34,7 +35,7 @@ use crate::http::{
         sql::run_sql, sql::cancel_run, sql::list_sql_history,
         sql::list_snippets, sql::create_snippet, sql::update_snippet, sql::delete_snippet,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::error::ErrorBody, crate::metadata::ColumnChange)),
     tags(
         (name = "health", description = "Liveness"),
         (name = "auth", description = "Sign-in, sessions and API tokens"),

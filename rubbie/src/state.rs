@@ -1,5 +1,6 @@
 //! The state every rubbie handler shares: config, database and the cached schema.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,7 @@ use crate::config::Config;
 use crate::db::schema::{Schema, Table};
 use crate::db::{Database, introspect, migrations};
 use crate::error::{Error, Result};
+use crate::metadata::{self, TableMetadata};
 use crate::tracking;
 
 /// Shared, cheaply clonable state of one mounted rubbie.
@@ -33,11 +35,12 @@ pub(crate) struct Inner {
 }
 
 /// The introspected catalogue (before tracking) with its fingerprint, and the tracking
-/// decisions last applied to it.
+/// decisions and metadata overrides last applied to it.
 struct CatalogueCache {
     fingerprint: String,
     all: Arc<Schema>,
-    decisions: std::collections::HashMap<String, bool>,
+    decisions: HashMap<String, bool>,
+    overrides: HashMap<String, TableMetadata>,
 }
 
 /// How long a row request trusts the schema before checking the catalogue's fingerprint again
@@ -95,8 +98,9 @@ impl AppState {
             .map(|_| ())
     }
 
-    /// Brings the schema up to date with the database: two cheap reads (the catalogue's
-    /// fingerprint and the tracking decisions, which another instance may have changed), and
+    /// Brings the schema up to date with the database: three cheap reads (the catalogue's
+    /// fingerprint, the tracking decisions and the metadata overrides, which another instance
+    /// may have changed), and
     /// the catalogue itself only when its fingerprint moved. A table created a moment ago is
     /// seen at once; a schema of a thousand tables is not introspected on every call.
     pub(crate) async fn refresh_schema(&self) -> Result<()> {
@@ -105,8 +109,8 @@ impl AppState {
         self.apply_tracking(fingerprint).await
     }
 
-    /// Re-reads the tracking decisions only, for after this instance changed them (the
-    /// catalogue itself did not move).
+    /// Re-reads the tracking decisions and metadata only, for after this instance changed them
+    /// (the catalogue itself did not move).
     pub(crate) async fn refresh_tracking(&self) -> Result<()> {
         let known = self.catalogue.lock().expect("catalogue lock").as_ref().map(|c| c.fingerprint.clone());
         match known {
@@ -115,16 +119,15 @@ impl AppState {
         }
     }
 
-    /// Applies the current tracking decisions to the catalogue of `fingerprint`, introspecting
-    /// it first unless that is the one cached.
+    /// Applies the current tracking decisions and metadata to the catalogue of `fingerprint`,
+    /// introspecting it first unless that is the one cached.
     async fn apply_tracking(&self, fingerprint: String) -> Result<()> {
         let decisions = tracking::decisions(self.db()).await?;
-        let cached = self
-            .catalogue
-            .lock()
-            .expect("catalogue lock")
-            .as_ref()
-            .and_then(|c| (c.fingerprint == fingerprint).then(|| (c.all.clone(), c.decisions == decisions)));
+        let overrides = metadata::all(self.db()).await?;
+        let cached = self.catalogue.lock().expect("catalogue lock").as_ref().and_then(|c| {
+            (c.fingerprint == fingerprint)
+                .then(|| (c.all.clone(), c.decisions == decisions && c.overrides == overrides))
+        });
         let all = match cached {
             Some((_, true)) => {
                 *self.last_refresh.lock().expect("refresh lock") = Some(Instant::now());
@@ -133,11 +136,26 @@ impl AppState {
             Some((all, false)) => all,
             None => Arc::new(introspect::introspect(self.db()).await?),
         };
-        let schema = tracking::apply((*all).clone(), &decisions, self.config.track_introspected);
+        let mut schema = tracking::apply((*all).clone(), &decisions, self.config.track_introspected);
+        metadata::apply(&mut schema, &overrides);
         *self.schema.write().expect("schema lock") = Arc::new(schema);
-        *self.catalogue.lock().expect("catalogue lock") = Some(CatalogueCache { fingerprint, all, decisions });
+        *self.catalogue.lock().expect("catalogue lock") =
+            Some(CatalogueCache { fingerprint, all, decisions, overrides });
         *self.last_refresh.lock().expect("refresh lock") = Some(Instant::now());
         Ok(())
+    }
+
+    /// The table as the derive and introspection describe it, before any metadata override.
+    pub(crate) fn without_overrides(&self, name: &str) -> Option<Table> {
+        let catalogue = self.catalogue.lock().expect("catalogue lock");
+        let all = &catalogue.as_ref()?.all;
+        all.tables.iter().chain(&all.untracked).find(|t| t.name == name).cloned()
+    }
+
+    /// The stored overrides of a table (empty when none).
+    pub(crate) fn overrides_of(&self, name: &str) -> TableMetadata {
+        let catalogue = self.catalogue.lock().expect("catalogue lock");
+        catalogue.as_ref().and_then(|c| c.overrides.get(name).cloned()).unwrap_or_default()
     }
 
     pub(crate) fn schema(&self) -> Arc<Schema> {

@@ -106,6 +106,13 @@ async fn every_unsafe_operation_leaves_an_entry() {
             ("POST", "/api/v1/tables/{table}/track", "/tables/gadget_tags/track".into(), None, "tracking"),
             ("POST", "/api/v1/tracking/track-all", "/tracking/track-all".into(), None, "none"),
             (
+                "PATCH",
+                "/api/v1/tables/{table}/metadata",
+                "/tables/gadgets/metadata".into(),
+                Some(json!({"label": "Devices", "columns": {"name": {"description": "What it is called"}}})),
+                "metadata",
+            ),
+            (
                 "POST",
                 "/api/v1/tables/{table}/views",
                 "/tables/gadgets/views".into(),

@@ -39,6 +39,8 @@ pub enum Category {
     Token,
     /// A feature flag.
     Flag,
+    /// Console metadata of a table or its columns (labels, descriptions, hidden, ...).
+    Metadata,
     /// A saved view of a table.
     View,
     /// Sign-ins, failed sign-ins and sign-outs.
@@ -53,7 +55,7 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order the UI lists them.
-    pub(crate) const ALL: [Category; 12] = [
+    pub(crate) const ALL: [Category; 13] = [
         Category::Row,
         Category::Tracking,
         Category::Permission,
@@ -61,6 +63,7 @@ impl Category {
         Category::User,
         Category::Token,
         Category::Flag,
+        Category::Metadata,
         Category::View,
         Category::Session,
         Category::Migration,
@@ -78,6 +81,7 @@ impl Category {
             Category::User => "user",
             Category::Token => "token",
             Category::Flag => "flag",
+            Category::Metadata => "metadata",
             Category::View => "view",
             Category::Session => "session",
             Category::Migration => "migration",

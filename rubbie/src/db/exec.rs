@@ -125,6 +125,11 @@ impl Target<'_> {
 }
 
 impl Built {
+    /// This statement inside a larger one that adds no values of its own.
+    pub(crate) fn wrapped(self, wrap: impl FnOnce(&str) -> String) -> Built {
+        Built { sql: wrap(&self.sql), values: self.values }
+    }
+
     /// The statement as sqlx runs it (on any backend: the values know their own encoding).
     fn query<DB: sqlx::Database>(self) -> sqlx::query::Query<'static, DB, SqlxValues>
     where

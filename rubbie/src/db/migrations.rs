@@ -281,6 +281,19 @@ CREATE TABLE IF NOT EXISTS rubbie_secrets (
 ",
         add_columns: &[("rubbie_users", "managed_by", "VARCHAR(16) NOT NULL DEFAULT 'rubbie'")],
     },
+    Migration {
+        version: 11,
+        name: "table and column metadata",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_table_metadata (
+    table_name VARCHAR(190) NOT NULL PRIMARY KEY,
+    overrides TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    updated_by VARCHAR(190) NULL
+);
+",
+        add_columns: &[],
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as

@@ -58,6 +58,8 @@ pub struct Column {
     pub name: String,
     /// Human label.
     pub label: String,
+    /// What the column holds, for people (console metadata); null when nobody wrote one.
+    pub description: Option<String>,
     /// The database's type, as the database spells it.
     #[serde(rename = "type")]
     pub db_type: String,
@@ -115,6 +117,7 @@ impl Column {
         Column {
             name: name.into(),
             label: name.into(),
+            description: None,
             db_type: db_type.into(),
             kind,
             nullable: true,
@@ -147,6 +150,13 @@ pub struct Table {
     pub name: String,
     /// Human label.
     pub label: String,
+    /// What the table holds, for people (console metadata); null when nobody wrote one.
+    pub description: Option<String>,
+    /// Left out of the sidebar and the table list's main section (console metadata); still
+    /// served to whoever may read it.
+    pub hidden: bool,
+    /// The sort of a listing that asks for none, in the `order_by` syntax (console metadata).
+    pub default_sort: Option<String>,
     /// Primary key columns in order (empty when the table has none).
     pub primary_key: Vec<String>,
     /// Model or introspection.
@@ -166,6 +176,24 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of these columns with nothing else known about it yet.
+    pub(crate) fn named(name: &str, primary_key: &[&str], columns: Vec<Column>) -> Table {
+        Table {
+            name: name.into(),
+            label: humanize(name),
+            description: None,
+            hidden: false,
+            default_sort: None,
+            primary_key: primary_key.iter().map(|c| (*c).to_owned()).collect(),
+            source: TableSource::Introspected,
+            display_column: None,
+            columns,
+            foreign_keys: Vec::new(),
+            referenced_by: Vec::new(),
+            indexes: Vec::new(),
+        }
+    }
+
     /// The column with this exact name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

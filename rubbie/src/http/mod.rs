@@ -10,8 +10,10 @@ pub(crate) mod flags;
 pub(crate) mod health;
 pub(crate) mod import;
 pub(crate) mod lenient;
+pub(crate) mod metadata;
 pub(crate) mod migrations;
 pub(crate) mod overview;
+pub(crate) mod patch;
 pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod security;
@@ -39,6 +41,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
     let protected = Router::new()
         .merge(auth::router())
         .merge(tables::router())
+        .merge(metadata::router())
         .merge(rows::router())
         .merge(export::router())
         .merge(views::router())

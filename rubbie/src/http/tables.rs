@@ -41,6 +41,10 @@ pub struct TableSummary {
     pub name: String,
     /// Human label.
     pub label: String,
+    /// What the table holds (console metadata).
+    pub description: Option<String>,
+    /// Left out of the sidebar (console metadata); listed here all the same.
+    pub hidden: bool,
     /// Primary key columns.
     pub primary_key: Vec<String>,
     /// `model` (derive) or `introspected`.
@@ -69,6 +73,8 @@ pub(crate) fn summary(t: Table, estimates: &std::collections::HashMap<String, i6
         column_count: t.columns.len(),
         name: t.name,
         label: t.label,
+        description: t.description,
+        hidden: t.hidden,
         primary_key: t.primary_key,
         source: t.source,
         display_column: t.display_column,

@@ -313,7 +313,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::db::schema::{ColumnKind, ForeignKey, TableSource};
+    use crate::db::schema::{ColumnKind, ForeignKey};
 
     fn column(name: &str, kind: ColumnKind, db_type: &str) -> Column {
         Column::test(name, kind, db_type)
@@ -326,32 +326,18 @@ mod tests {
             references_table: "customers".into(),
             references_columns: vec!["id".into()],
         };
-        let orders = Table {
-            name: "orders".into(),
-            label: "Orders".into(),
-            primary_key: vec!["id".into()],
-            source: TableSource::Introspected,
-            display_column: None,
-            columns: vec![
-                column("id", ColumnKind::Integer, "bigint"),
-                column("customer_id", ColumnKind::Integer, "bigint"),
-                column("total", ColumnKind::Decimal, "numeric(12,2)"),
-                column("status", ColumnKind::Text, "text"),
-            ],
-            foreign_keys: vec![fk.clone()],
-            referenced_by: vec![],
-            indexes: vec![],
-        };
+        let orders_columns = vec![
+            column("id", ColumnKind::Integer, "bigint"),
+            column("customer_id", ColumnKind::Integer, "bigint"),
+            column("total", ColumnKind::Decimal, "numeric(12,2)"),
+            column("status", ColumnKind::Text, "text"),
+        ];
+        let orders = Table { foreign_keys: vec![fk.clone()], ..Table::named("orders", &["id"], orders_columns) };
+        let customers_columns =
+            vec![column("id", ColumnKind::Integer, "bigint"), column("email", ColumnKind::Text, "text")];
         let customers = Table {
-            name: "customers".into(),
-            label: "Customers".into(),
-            primary_key: vec!["id".into()],
-            source: TableSource::Introspected,
-            display_column: None,
-            columns: vec![column("id", ColumnKind::Integer, "bigint"), column("email", ColumnKind::Text, "text")],
-            foreign_keys: vec![],
             referenced_by: vec![ForeignKey { references_table: "orders".into(), ..fk }],
-            indexes: vec![],
+            ..Table::named("customers", &["id"], customers_columns)
         };
         Schema { tables: vec![customers, orders], untracked: Vec::new() }
     }

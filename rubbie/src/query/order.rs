@@ -17,14 +17,18 @@ pub(crate) const MAX_KEYS: usize = 16;
 pub(crate) struct SortKey {
     pub column: String,
     pub descending: bool,
-    /// Added for stable pages, not asked for (dropped for roles that may not read it).
-    pub tie_breaker: bool,
+    /// Not asked for by the request (the tie-breaker added for stable pages, or the table's
+    /// default sort): dropped for roles that may not read it.
+    pub implied: bool,
 }
 
-/// Parses `order_by` and completes it with the primary key (or every column when there is none).
+/// Parses `order_by` (the table's default sort when none is given) and completes it with the
+/// primary key (or every column when there is none).
 pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> {
+    let asked = param.map(str::trim).filter(|p| !p.is_empty());
+    let text = asked.or(table.default_sort.as_deref()).unwrap_or_default();
     let mut keys: Vec<SortKey> = Vec::new();
-    for part in param.unwrap_or_default().split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if keys.len() == MAX_KEYS {
             return Err(Error::BadRequest(format!("order_by: at most {MAX_KEYS} columns")));
         }
@@ -38,7 +42,7 @@ pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> 
         if keys.iter().any(|k| k.column == name) {
             return Err(Error::BadRequest(format!("order_by: column {name:?} given twice")));
         }
-        keys.push(SortKey { column: name.to_owned(), descending, tie_breaker: false });
+        keys.push(SortKey { column: name.to_owned(), descending, implied: asked.is_none() });
     }
     if is_unique(table, &keys) {
         return Ok(keys);
@@ -51,7 +55,7 @@ pub(crate) fn parse(table: &Table, param: Option<&str>) -> Result<Vec<SortKey>> 
     };
     for column in tie_breakers {
         if !keys.iter().any(|k| k.column == column) {
-            keys.push(SortKey { column: column.to_owned(), descending, tie_breaker: true });
+            keys.push(SortKey { column: column.to_owned(), descending, implied: true });
         }
     }
     Ok(keys)
@@ -69,28 +73,18 @@ fn is_unique(table: &Table, keys: &[SortKey]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::schema::{Column, ColumnKind, Index, TableSource};
+    use crate::db::schema::{Column, ColumnKind, Index};
 
     fn table() -> Table {
         let column = |name: &str, nullable: bool| Column { nullable, ..Column::test(name, ColumnKind::Text, "text") };
+        let columns =
+            vec![column("id", false), column("created_at", false), column("code", false), column("email", true)];
         Table {
-            name: "orders".into(),
-            label: "Orders".into(),
-            primary_key: vec!["id".into()],
-            source: TableSource::Introspected,
-            display_column: None,
-            columns: vec![
-                column("id", false),
-                column("created_at", false),
-                column("code", false),
-                column("email", true),
-            ],
-            foreign_keys: vec![],
-            referenced_by: vec![],
             indexes: vec![
                 Index { name: "orders_code".into(), columns: vec!["code".into()], unique: true },
                 Index { name: "orders_email".into(), columns: vec!["email".into()], unique: true },
             ],
+            ..Table::named("orders", &["id"], columns)
         }
     }
 

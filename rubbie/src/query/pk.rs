@@ -35,20 +35,10 @@ pub(crate) fn encode(values: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::schema::{Table, TableSource};
+    use crate::db::schema::Table;
 
     fn table(pk: &[&str]) -> Table {
-        Table {
-            name: "t".into(),
-            label: "T".into(),
-            primary_key: pk.iter().map(|s| s.to_string()).collect(),
-            source: TableSource::Introspected,
-            display_column: None,
-            columns: vec![],
-            foreign_keys: vec![],
-            referenced_by: vec![],
-            indexes: vec![],
-        }
+        Table::named("t", pk, vec![])
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub(super) fn plan_read<'t>(
     access: &Access,
 ) -> Result<ReadPlan<'t>> {
     let read = access.to(table, Operation::Select)?;
-    if let Some(key) = request.order.iter().find(|k| !k.tie_breaker && !read.allows(&k.column)) {
+    if let Some(key) = request.order.iter().find(|k| !k.implied && !read.allows(&k.column)) {
         return Err(not_readable(table, &key.column));
     }
     let order = request.order.iter().filter(|k| read.allows(&k.column)).cloned().collect();

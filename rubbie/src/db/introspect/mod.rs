@@ -88,22 +88,13 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
     let mut tables: Vec<Table> = Vec::new();
     for raw in cat.columns.into_iter().filter(|c| !is_internal_table(&c.table)) {
         if tables.last().is_none_or(|t| t.name != raw.table) {
-            tables.push(Table {
-                label: humanize(&raw.table),
-                name: raw.table.clone(),
-                primary_key: Vec::new(),
-                source: TableSource::Introspected,
-                display_column: None,
-                columns: Vec::new(),
-                foreign_keys: Vec::new(),
-                referenced_by: Vec::new(),
-                indexes: Vec::new(),
-            });
+            tables.push(Table::named(&raw.table, &[], Vec::new()));
         }
         let kind = column_kind(backend, &raw.db_type, raw.enum_values.is_some());
         let table = tables.last_mut().expect("pushed above");
         table.columns.push(Column {
             label: humanize(&raw.name),
+            description: None,
             name: raw.name,
             db_type: raw.db_type,
             kind,

@@ -1,0 +1,200 @@
+//! Console metadata: overrides over the derive's and introspection's defaults, reset with
+//! `null`, seen by the table schema, the list, the rows' default sort and writes, by a second
+//! instance on the same database, and audited. Never any DDL.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, TestDb, assert_error, user};
+use serde_json::{Value, json};
+
+const META: &str = "/admin/api/v1/tables/gadgets/metadata";
+
+fn column<'a>(table: &'a Value, name: &str) -> &'a Value {
+    table["columns"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()
+}
+
+fn names(page: &Value) -> Vec<&str> {
+    page["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn overrides_apply_reset_and_reach_every_instance() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        let fresh = admin.get(META).await;
+        assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text);
+        assert_eq!(fresh.json["overrides"], json!({}), "{backend:?}");
+        assert_eq!(fresh.json["defaults"]["label"], "Gadgets");
+        assert_eq!(fresh.json["defaults"]["display_column"], "name");
+        assert_eq!(
+            fresh.json["defaults"]["columns"]["price"],
+            json!({"label": "Price", "hidden": false, "readonly": false})
+        );
+        let before = admin.get("/admin/api/v1/tables/gadgets").await.json;
+
+        let change = json!({
+            "label": "Devices", "description": "Everything we sell", "display_column": "kind",
+            "default_sort": "-price", "hidden": true,
+            "columns": {"price": {"label": "Price (EUR)", "description": "Gross", "readonly": true}, "weight": {"hidden": true}}
+        });
+        let changed = admin.send(Method::PATCH, META, Some(change)).await;
+        assert_eq!(changed.status, StatusCode::OK, "{backend:?}: {}", changed.text);
+        assert_eq!(changed.json["overrides"]["label"], "Devices");
+        assert_eq!(changed.json["overrides"]["columns"]["weight"], json!({"hidden": true}));
+        assert_eq!(changed.json["defaults"]["label"], "Gadgets", "defaults stay what they were");
+
+        let schema = admin.get("/admin/api/v1/tables/gadgets").await.json;
+        assert_eq!(
+            (
+                &schema["label"],
+                &schema["description"],
+                &schema["display_column"],
+                &schema["default_sort"],
+                &schema["hidden"]
+            ),
+            (&json!("Devices"), &json!("Everything we sell"), &json!("kind"), &json!("-price"), &json!(true))
+        );
+        assert_eq!(column(&schema, "price")["label"], "Price (EUR)");
+        assert_eq!(column(&schema, "price")["description"], "Gross");
+        assert_eq!(column(&schema, "price")["readonly"], true);
+        assert_eq!(column(&schema, "weight")["hidden"], true);
+        // No DDL: the database's own description of the table is what it was.
+        for key in ["columns", "primary_key", "foreign_keys", "indexes"] {
+            let strip = |v: &Value| {
+                let mut v = v[key].clone();
+                if let Some(cols) = v.as_array_mut() {
+                    for c in cols {
+                        for k in ["label", "description", "hidden", "readonly"] {
+                            c.as_object_mut().map(|o| o.remove(k));
+                        }
+                    }
+                }
+                v
+            };
+            assert_eq!(strip(&schema), strip(&before), "{key} unchanged");
+        }
+        let list = admin.get("/admin/api/v1/tables").await.json;
+        let listed = list["tables"].as_array().unwrap().iter().find(|t| t["name"] == "gadgets").unwrap();
+        assert_eq!((&listed["label"], &listed["hidden"]), (&json!("Devices"), &json!(true)));
+
+        // The default sort orders a listing that asks for none; a sort asked for still wins.
+        let rows = admin.get("/admin/api/v1/tables/gadgets/rows").await.json;
+        assert_eq!(names(&rows), ["Anvil", "Rocket skates", "Hammer", "Stapler", "Yo-yo"], "{backend:?}");
+        let asked = admin.get("/admin/api/v1/tables/gadgets/rows?order_by=name").await.json;
+        assert_eq!(names(&asked)[0], "Anvil");
+        // Read-only now: writes to it are refused, the rest of the row still writes.
+        let refused = admin.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/2", Some(json!({"price": 1}))).await;
+        assert!(refused.status.is_client_error(), "{}", refused.text);
+        assert!(refused.text.contains("price"), "{}", refused.text);
+        let allowed =
+            admin.send(Method::PATCH, "/admin/api/v1/tables/gadgets/rows/2", Some(json!({"weight": 2.5}))).await;
+        assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.text);
+
+        // A second instance on the same database sees it at its next schema refresh.
+        let mut other = Client::signed_in(&t.db).await;
+        assert_eq!(other.get("/admin/api/v1/tables/gadgets").await.json["label"], "Devices", "{backend:?}");
+
+        // Audited, with before and after.
+        let audit = admin.get("/admin/api/v1/audit?category=metadata").await.json;
+        let entry = &audit["entries"][0];
+        assert_eq!((&entry["action"], &entry["table"]), (&json!("update"), &json!("gadgets")), "{audit}");
+        assert_eq!(entry["before"], json!({}));
+        assert_eq!(entry["after"]["label"], "Devices");
+
+        // null gives the default back; a column's null resets all of it.
+        let reset = admin
+            .send(
+                Method::PATCH,
+                META,
+                Some(json!({"label": null, "hidden": null, "default_sort": null, "columns": {"price": null}})),
+            )
+            .await;
+        assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+        assert_eq!(
+            reset.json["overrides"],
+            json!({"description": "Everything we sell", "display_column": "kind", "columns": {"weight": {"hidden": true}}})
+        );
+        let schema = admin.get("/admin/api/v1/tables/gadgets").await.json;
+        assert_eq!(
+            (&schema["label"], &schema["hidden"], &schema["default_sort"]),
+            (&json!("Gadgets"), &json!(false), &Value::Null)
+        );
+        assert_eq!(column(&schema, "price")["readonly"], false);
+        let all_reset = admin
+            .send(
+                Method::PATCH,
+                META,
+                Some(json!({"description": null, "display_column": null, "columns": {"weight": null}})),
+            )
+            .await;
+        assert_eq!(all_reset.json["overrides"], json!({}));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_changes_are_refused_and_change_nothing() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        admin.send(Method::PATCH, META, Some(json!({"label": "Devices"}))).await;
+        for (body, status, code) in [
+            (json!({"display_column": "nope"}), StatusCode::CONFLICT, "conflict"),
+            (json!({"default_sort": "-nope"}), StatusCode::CONFLICT, "conflict"),
+            (json!({"default_sort": " "}), StatusCode::CONFLICT, "conflict"),
+            (json!({"columns": {"nope": {"hidden": true}}}), StatusCode::CONFLICT, "conflict"),
+            (json!({"label": "  "}), StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            (json!({"label": "x".repeat(201)}), StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            (
+                json!({"columns": {"price": {"description": "x".repeat(4001)}}}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+            ),
+            (json!({"colour": "red"}), StatusCode::BAD_REQUEST, "bad_request"),
+            (json!({"columns": null}), StatusCode::BAD_REQUEST, "bad_request"),
+            (json!({"hidden": "yes"}), StatusCode::BAD_REQUEST, "bad_request"),
+        ] {
+            let reply = admin.send(Method::PATCH, META, Some(body.clone())).await;
+            assert_error(&reply, status, code);
+            assert!(reply.status != StatusCode::OK, "{backend:?} {body}");
+        }
+        assert_eq!(admin.get(META).await.json["overrides"], json!({"label": "Devices"}), "{backend:?}");
+        let missing =
+            admin.send(Method::PATCH, "/admin/api/v1/tables/nope/metadata", Some(json!({"label": "x"}))).await;
+        assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
+
+        // Only admins read or change metadata.
+        admin.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "crew"}))).await;
+        let mut crew = user(&mut admin, &t.db, "crew-member", "crew").await;
+        assert_eq!(crew.get(META).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(crew.send(Method::PATCH, META, Some(json!({"label": "Mine"}))).await.status, StatusCode::FORBIDDEN);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_first_edits_both_land() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let mut a = Client::signed_in(&t.db).await;
+        let mut b = Client::signed_in(&t.db).await;
+        let meta = "/admin/api/v1/tables/makers/metadata";
+        let (one, two) = tokio::join!(
+            a.send(Method::PATCH, meta, Some(json!({"description": "Who makes them"}))),
+            b.send(Method::PATCH, meta, Some(json!({"columns": {"name": {"label": "Company"}}}))),
+        );
+        assert_eq!((one.status, two.status), (StatusCode::OK, StatusCode::OK), "{} {}", one.text, two.text);
+        let stored = a.get(meta).await.json;
+        assert_eq!(
+            stored["overrides"],
+            json!({"description": "Who makes them", "columns": {"name": {"label": "Company"}}}),
+            "{:?}",
+            t.backend()
+        );
+        t.cleanup().await;
+    }
+}
