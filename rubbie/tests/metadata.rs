@@ -198,3 +198,38 @@ async fn concurrent_first_edits_both_land() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_change_is_reverted_unless_changed_since() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        admin.send(Method::PATCH, META, Some(json!({"label": "Devices"}))).await;
+        admin.send(Method::PATCH, META, Some(json!({"columns": {"price": {"hidden": true}}}))).await;
+        let entries = admin.get("/admin/api/v1/audit?category=metadata").await.json;
+        let (newest, older) =
+            (entries["entries"][0]["id"].as_i64().unwrap(), entries["entries"][1]["id"].as_i64().unwrap());
+
+        // The older change was changed since: refused (a dry run says why), unless forced.
+        let refused = admin.send(Method::POST, &format!("/admin/api/v1/audit/{older}/revert"), Some(json!({}))).await;
+        assert_error(&refused, StatusCode::CONFLICT, "conflict");
+        let dry = admin
+            .send(Method::POST, &format!("/admin/api/v1/audit/{older}/revert"), Some(json!({"dry_run": true})))
+            .await;
+        assert_eq!(dry.json["conflicts"], json!(["the metadata of gadgets"]), "{backend:?}: {}", dry.text);
+
+        // The newest is reverted: the column's override is gone, the label stays.
+        let reverted = admin.send(Method::POST, &format!("/admin/api/v1/audit/{newest}/revert"), Some(json!({}))).await;
+        assert_eq!(reverted.status, StatusCode::OK, "{backend:?}: {}", reverted.text);
+        assert_eq!(admin.get(META).await.json["overrides"], json!({"label": "Devices"}));
+        assert_eq!(column(&admin.get("/admin/api/v1/tables/gadgets").await.json, "price")["hidden"], false);
+        // ... and now the older one is current again, so it reverts too.
+        let again = admin.send(Method::POST, &format!("/admin/api/v1/audit/{older}/revert"), Some(json!({}))).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        assert_eq!(admin.get(META).await.json["overrides"], json!({}));
+        let log = admin.get("/admin/api/v1/audit?category=metadata").await.json;
+        assert_eq!(log["entries"].as_array().unwrap().len(), 4, "each revert is an entry");
+        t.cleanup().await;
+    }
+}

@@ -11,6 +11,7 @@ import './styles/data-tools.css'
 import './styles/audit.css'
 import './styles/migrations.css'
 import './styles/sql.css'
+import './styles/schema.css'
 import { applyTheme, loadTheme } from './lib/theme'
 
 applyTheme(loadTheme(), document.documentElement, null)

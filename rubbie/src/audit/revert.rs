@@ -80,6 +80,7 @@ pub(crate) async fn revert(
         Category::Permission => permission(state, &actor, &entry, req).await,
         Category::Flag => flag(state, &actor, &entry, req).await,
         Category::Tracking => tracking(state, &actor, &entry, req).await,
+        Category::Metadata => metadata(state, &actor, &entry, req).await,
         // a refusal about the entry, not the request: 409 like the other "not now" answers
         other => Err(Error::conflict(format!("{} entries cannot be reverted", other.as_str()))),
     }
@@ -283,6 +284,28 @@ async fn tracking(state: &AppState, actor: &Actor, entry: &AuditEntry, req: &Rev
     }
     finish(plan, req, || async {
         crate::tracking::set(state.db(), &table, !tracked_after, actor).await?;
+        state.refresh_tracking().await
+    })
+    .await
+}
+
+async fn metadata(state: &AppState, actor: &Actor, entry: &AuditEntry, req: &RevertRequest) -> Result<RevertPlan> {
+    let name = entry.table.clone().unwrap_or_default();
+    let mut plan = plan(entry, req, "restore");
+    plan.values = entry.before.clone();
+    plan.expected = entry.after.clone();
+    let read = |image: &Option<Json>| -> Result<crate::metadata::TableMetadata> {
+        serde_json::from_value(image.clone().unwrap_or_default())
+            .map_err(|e| Error::conflict(format!("the entry's metadata cannot be read: {e}")))
+    };
+    let (before, after) = (read(&entry.before)?, read(&entry.after)?);
+    state.refresh_schema().await?;
+    let table = state.without_overrides(&name).ok_or_else(|| Error::conflict(format!("table {name} is gone")))?;
+    if state.overrides_of(&name) != after {
+        plan.conflicts.push(format!("the metadata of {name}"));
+    }
+    finish(plan, req, || async {
+        crate::metadata::restore(state.db(), &table, before, actor).await?;
         state.refresh_tracking().await
     })
     .await

@@ -7,4 +7,4 @@ mod overrides;
 mod store;
 
 pub(crate) use overrides::{ColumnChange, MetadataChange, TableMetadata, apply, defaults_of};
-pub(crate) use store::{all, update};
+pub(crate) use store::{all, restore, update};

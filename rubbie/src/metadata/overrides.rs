@@ -145,9 +145,6 @@ impl TableMetadata {
         set(&mut next.default_sort, change.default_sort);
         set(&mut next.hidden, change.hidden);
         for (name, column) in change.columns {
-            if table.column(&name).is_none() {
-                return Err(unknown("columns", &name, table));
-            }
             let Some(column) = column else {
                 next.columns.remove(&name);
                 continue;
@@ -161,19 +158,21 @@ impl TableMetadata {
                 next.columns.remove(&name);
             }
         }
-        next.check(table)?;
-        Ok(next)
+        next.checked(self, table)
     }
 
     /// Whether every value fits: lengths (422, as the schema says), and names that exist in
-    /// `table` (409: whether a name fits depends on the database, not on the request).
-    fn check(&self, table: &Table) -> Result<()> {
+    /// `table` (409: whether a name fits depends on the database, not on the request). Names
+    /// are checked where they differ from `current` only: an override left behind by a column
+    /// dropped outside rubbie must not block other edits (nor its own reset).
+    pub(crate) fn checked(self, current: &TableMetadata, table: &Table) -> Result<TableMetadata> {
         check_text("label", self.label.as_deref())?;
         check_text("description", self.description.as_deref())?;
-        if let Some(column) = self.display_column.as_ref().filter(|c| table.column(c).is_none()) {
+
+        if let Some(column) = newly_set(&self.display_column, &current.display_column).filter(|c| table.column(c).is_none()) {
             return Err(unknown("display_column", column, table));
         }
-        if let Some(sort) = &self.default_sort {
+        if let Some(sort) = newly_set(&self.default_sort, &current.default_sort) {
             let parsed = order::parse(table, Some(sort));
             if sort.trim().is_empty() || parsed.is_err() {
                 let why = parsed.err().map_or("give at least one column, or null".into(), |e| e.to_string());
@@ -183,14 +182,22 @@ impl TableMetadata {
         for (name, column) in &self.columns {
             check_text(&format!("columns.{name}.label"), column.label.as_deref())?;
             check_text(&format!("columns.{name}.description"), column.description.as_deref())?;
+            if current.columns.get(name) != Some(column) && table.column(name).is_none() {
+                return Err(unknown("columns", name, table));
+            }
         }
-        Ok(())
+        Ok(self)
     }
 
     /// Whether nothing is overridden.
     pub(crate) fn is_empty(&self) -> bool {
         self == &TableMetadata::default()
     }
+}
+
+/// `value` when it is set and differs from `was`: a name that must be checked now.
+fn newly_set<'a>(value: &'a Option<String>, was: &Option<String>) -> Option<&'a String> {
+    value.as_ref().filter(|v| Some(*v) != was.as_ref())
 }
 
 /// Labels: 1–200 characters, not only blanks; descriptions: at most 4,000 characters.
@@ -337,6 +344,24 @@ mod tests {
             TableMetadata::default().changed(change(serde_json::json!({"description": "x".repeat(4000)})), &t).is_ok()
         );
         assert!(serde_json::from_value::<MetadataChange>(serde_json::json!({"colour": "red"})).is_err());
+    }
+
+    #[test]
+    fn overrides_of_a_dropped_column_block_nothing_and_can_be_reset() {
+        let t = table();
+        let stale = TableMetadata {
+            display_column: Some("dropped".into()),
+            columns: BTreeMap::from([("dropped".into(), ColumnMetadata { hidden: Some(true), ..Default::default() })]),
+            ..Default::default()
+        };
+        let relabelled = stale.changed(change(serde_json::json!({"label": "Purchases"})), &t).unwrap();
+        assert_eq!(relabelled.label.as_deref(), Some("Purchases"));
+        let cleaned = relabelled
+            .changed(change(serde_json::json!({"display_column": null, "columns": {"dropped": null}})), &t)
+            .unwrap();
+        assert_eq!(cleaned, TableMetadata { label: Some("Purchases".into()), ..Default::default() });
+        let hidden_again = cleaned.changed(change(serde_json::json!({"columns": {"dropped": {"hidden": true}}})), &t);
+        assert!(hidden_again.unwrap_err().to_string().contains("dropped"));
     }
 
     #[test]

@@ -48,9 +48,25 @@ pub(crate) async fn update(
     change: MetadataChange,
     actor: &Actor,
 ) -> Result<TableMetadata> {
+    write(db, table, |current| current.changed(change, table), actor).await
+}
+
+/// Puts back overrides as they were (a revert), checked against the table as it is now.
+pub(crate) async fn restore(db: &Database, table: &Table, overrides: TableMetadata, actor: &Actor) -> Result<()> {
+    write(db, table, |current| overrides.checked(current, table), actor).await.map(drop)
+}
+
+/// Replaces the overrides of `table` with what `next` makes of the current ones, under the
+/// row's lock, with the audit entry in the same transaction.
+async fn write(
+    db: &Database,
+    table: &Table,
+    next: impl FnOnce(&TableMetadata) -> Result<TableMetadata>,
+    actor: &Actor,
+) -> Result<TableMetadata> {
     let mut tx = db.begin().await?;
     let current = locked(&mut tx, &table.name).await?;
-    let next = current.changed(change, table)?;
+    let next = next(&current)?;
     let by = actor.username.clone().unwrap_or_default();
     let text = serde_json::to_string(&next).map_err(Error::internal)?;
     let row = Expr::col("table_name").eq(table.name.as_str());

@@ -21,6 +21,8 @@ const PAGES = [
   'sql',
   'explorer',
   'migrations',
+  'schema',
+  'schema/orders?tab=metadata',
   'activity',
   'users',
   'permissions/matrix',

@@ -882,6 +882,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tables/{table}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A table's metadata overrides and defaults (admins; tracked and untracked tables). */
+        get: operations["get_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a table's metadata (admins): absent fields stay, `null` gives the default back.
+         *     Names must exist in the table (409 otherwise); no DDL is ever issued.
+         */
+        patch: operations["update_metadata"];
+        trace?: never;
+    };
     "/api/v1/tables/{table}/rows": {
         parameters: {
             query?: never;
@@ -1216,13 +1237,15 @@ export interface components {
          * @description What an entry is about. Each category has its own hash chain and its own retention.
          * @enum {string}
          */
-        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
+        Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "metadata" | "view" | "session" | "migration" | "sql" | "audit";
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
             auto_increment: boolean;
             /** @description The default expression, as the database reports it. */
             default?: string | null;
+            /** @description What the column holds, for people (console metadata); null when nobody wrote one. */
+            description?: string | null;
             /** @description Allowed values of an enum column. */
             enum_values?: string[] | null;
             /** @description Computed by the database (`GENERATED ALWAYS AS ...`): never written. */
@@ -1248,11 +1271,33 @@ export interface components {
             /** @description The database's type, as the database spells it. */
             type: string;
         };
+        /** @description A change to one column's metadata (see [`MetadataChange`]). */
+        ColumnChange: {
+            /** @description What the column holds (at most 4,000 characters). */
+            description?: string | null;
+            /** @description Hidden from the grid by default. */
+            hidden?: boolean | null;
+            /** @description Human label (1–200 characters, not only blanks). */
+            label?: string | null;
+            /** @description Not writable through rubbie. */
+            readonly?: boolean | null;
+        };
         /**
          * @description The broad kind of a column, which decides how values are encoded, bound and edited.
          * @enum {string}
          */
         ColumnKind: "integer" | "float" | "decimal" | "boolean" | "text" | "date" | "time" | "datetime" | "json" | "uuid" | "bytes" | "enum" | "other";
+        /** @description A column's metadata (see [`TableMetadata`]). */
+        ColumnMetadata: {
+            /** @description What the column holds. */
+            description?: string | null;
+            /** @description Hidden from the grid by default. */
+            hidden?: boolean | null;
+            /** @description Human label. */
+            label?: string | null;
+            /** @description Not writable through rubbie (a generated column stays read-only whatever this says). */
+            readonly?: boolean | null;
+        };
         /** @description A foreign-key target of one column. */
         ColumnRef: {
             /** @description Referenced column. */
@@ -1472,6 +1517,25 @@ export interface components {
          * @enum {string}
          */
         ManagedBy: "rubbie" | "host";
+        /**
+         * @description A change to a table's metadata: absent fields stay, `null` gives the default back, a value
+         *     overrides it. `"columns": {"name": null}` gives every field of that column its default.
+         */
+        MetadataChange: {
+            columns?: {
+                [key: string]: components["schemas"]["ColumnChange"] | null;
+            };
+            /** @description `order_by` syntax over the table's columns, e.g. `-created_at,name`. */
+            default_sort?: string | null;
+            /** @description What the table holds (at most 4,000 characters). */
+            description?: string | null;
+            /** @description A column of the table. */
+            display_column?: string | null;
+            /** @description Left out of the sidebar. */
+            hidden?: boolean | null;
+            /** @description Human label (1–200 characters, not only blanks). */
+            label?: string | null;
+        };
         /** @description One migration with its SQL. */
         MigrationDetail: components["schemas"]["MigrationInfo"] & {
             /** @description The host's down SQL, if reversible. */
@@ -2413,6 +2477,10 @@ export interface components {
         Table: {
             /** @description Columns in database order. */
             columns: components["schemas"]["Column"][];
+            /** @description The sort of a listing that asks for none, in the `order_by` syntax (console metadata). */
+            default_sort?: string | null;
+            /** @description What the table holds, for people (console metadata); null when nobody wrote one. */
+            description?: string | null;
             /**
              * @description The column that names a row to people (a model's `#[rubbie(display)]` field, else a
              *     `name`/`title`/`email`-like column): shown instead of bare ids where rows reference this
@@ -2421,6 +2489,11 @@ export interface components {
             display_column?: string | null;
             /** @description Outgoing foreign keys. */
             foreign_keys: components["schemas"]["ForeignKey"][];
+            /**
+             * @description Left out of the sidebar and the table list's main section (console metadata); still
+             *     served to whoever may read it.
+             */
+            hidden: boolean;
             /** @description Indexes. */
             indexes: components["schemas"]["Index"][];
             /** @description Human label. */
@@ -2445,6 +2518,38 @@ export interface components {
             untracked: components["schemas"]["TableSummary"][];
         };
         /**
+         * @description A table's metadata: as overrides, only the fields an admin set; as defaults, every field
+         *     the derive and introspection give. Keys in a stable order (columns sorted by name).
+         */
+        TableMetadata: {
+            /** @description Per column, by name. */
+            columns?: {
+                [key: string]: components["schemas"]["ColumnMetadata"];
+            };
+            /** @description The sort of a listing that asks for none (`order_by` syntax, e.g. `-created_at`). */
+            default_sort?: string | null;
+            /** @description What the table holds. */
+            description?: string | null;
+            /** @description The column that names a row where other rows reference it. */
+            display_column?: string | null;
+            /** @description Left out of the sidebar. */
+            hidden?: boolean | null;
+            /** @description Human label. */
+            label?: string | null;
+        };
+        /**
+         * @description A table's metadata, overridden and default. The table's schema (`GET /tables/{table}`)
+         *     shows the result of both.
+         */
+        TableMetadataView: {
+            /** @description What the derive and introspection give: every field, used where nothing is overridden. */
+            defaults: components["schemas"]["TableMetadata"];
+            /** @description What admins set in the console: only those fields. */
+            overrides: components["schemas"]["TableMetadata"];
+            /** @description The table. */
+            table: string;
+        };
+        /**
          * @description Where a table's metadata comes from.
          * @enum {string}
          */
@@ -2453,8 +2558,12 @@ export interface components {
         TableSummary: {
             /** @description Number of columns. */
             column_count: number;
+            /** @description What the table holds (console metadata). */
+            description?: string | null;
             /** @description The column that names a row (see the table schema). */
             display_column?: string | null;
+            /** @description Left out of the sidebar (console metadata); listed here all the same. */
+            hidden: boolean;
             /** @description Human label. */
             label: string;
             /** @description Table name. */
@@ -2620,7 +2729,7 @@ export interface operations {
                  * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
                  *     `migration` or `audit`.
                  */
-                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "metadata" | "view" | "session" | "migration" | "sql" | "audit";
                 /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
@@ -2693,7 +2802,7 @@ export interface operations {
                  * @description `row`, `tracking`, `permission`, `role`, `user`, `token`, `flag`, `view`, `session`,
                  *     `migration` or `audit`.
                  */
-                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "view" | "session" | "migration" | "sql" | "audit";
+                category?: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "metadata" | "view" | "session" | "migration" | "sql" | "audit";
                 /** @description User name of who made the change. */
                 user?: string;
                 /** @description Table name. */
@@ -6486,6 +6595,158 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableMetadataView"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description table name */
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableMetadataView"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;

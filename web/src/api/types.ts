@@ -101,3 +101,6 @@ export type NewMigration = NonNullable<paths['/api/v1/migrations']['post']['requ
 export type SavedMigration = SuccessResponseJSON<paths['/api/v1/migrations']['post']>
 export type SqlErrorAt = NonNullable<ErrorBody['error']['sql']>
 export type SessionSummary = SuccessResponseJSON<paths['/api/v1/auth/sessions']['get']>['sessions'][number]
+export type TableMetadataView = SuccessResponseJSON<paths['/api/v1/tables/{table}/metadata']['get']>
+export type TableMetadata = TableMetadataView['overrides']
+export type MetadataChange = NonNullable<paths['/api/v1/tables/{table}/metadata']['patch']['requestBody']>['content']['application/json']

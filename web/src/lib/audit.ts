@@ -3,7 +3,7 @@ import type { AuditCategory, AuditEntry, AuditExportQuery, AuditQuery, DayCount 
 
 /** Every category, in the order the server lists them (checked against the generated type). */
 export const CATEGORIES = [
-  'row', 'tracking', 'permission', 'role', 'user', 'token', 'flag', 'view', 'session', 'migration', 'audit',
+  'row', 'tracking', 'permission', 'role', 'user', 'token', 'flag', 'metadata', 'view', 'session', 'migration', 'sql', 'audit',
 ] as const satisfies readonly AuditCategory[]
 
 /** The actions the server writes (the filter offers them; others in a URL are kept). */
@@ -146,6 +146,7 @@ export function isRevertable(entry: Pick<AuditEntry, 'category' | 'action'>): bo
     case 'permission':
     case 'flag':
     case 'tracking':
+    case 'metadata':
       return entry.action !== 'purge'
     default:
       return false
@@ -170,6 +171,8 @@ export function fillDays(activity: readonly DayCount[], days = 14, now = Date.no
 /** Where an entry's target lives in the console (the row, the matrix, the flags...), if anywhere. */
 export function entryTargetLink(entry: Pick<AuditEntry, 'category' | 'action' | 'table' | 'row_key'>): RouteLocationRaw | null {
   switch (entry.category) {
+    case 'metadata':
+      return entry.table ? { name: 'schema-table', params: { table: entry.table }, query: { tab: 'metadata' } } : null
     case 'row':
       if (!entry.table || entry.row_key == null) return null
       // a deleted row has no page any more; its table has

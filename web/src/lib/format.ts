@@ -72,3 +72,10 @@ export function relativeTime(seconds: number, now = Date.now()): string {
 export function localDateTime(seconds: number): string {
   return new Date(seconds * 1000).toLocaleString()
 }
+
+const counts = new Intl.NumberFormat('en-US')
+
+/** A count for people: 1,234,567. */
+export function formatCount(n: number): string {
+  return counts.format(n)
+}

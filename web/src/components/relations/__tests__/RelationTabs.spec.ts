@@ -24,7 +24,7 @@ async function mountTabs(visible?: string[]) {
   setActivePinia(createPinia())
   if (visible) {
     const store = useTablesStore()
-    store.tables = visible.map((name) => ({ name, label: name, primary_key: ['id'], source: 'model', column_count: 1 }))
+    store.tables = visible.map((name) => ({ name, label: name, primary_key: ['id'], source: 'model', column_count: 1, hidden: false }))
     store.loaded = true
   }
   const router = createRouter({
