@@ -5,8 +5,8 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
-    audit, auth, explorer, export, flags, health, import, metadata, migrations, overview, permissions, rows, settings,
-    sql, tables, users, views,
+    audit, auth, explorer, export, flags, health, import, metadata, migrations, overview, permissions, rows, schema,
+    settings, sql, tables, users, views,
 };
 
 /// rubbie's own API description.
@@ -17,7 +17,7 @@ use crate::http::{
         health::health,
         auth::login, auth::sign_in_options, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
-        metadata::get_metadata, metadata::update_metadata,
+        metadata::get_metadata, metadata::update_metadata, schema::schema,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
         explorer::list_history, explorer::add_history, explorer::clear_history,

@@ -90,6 +90,7 @@ impl AppState {
         self.ready
             .get_or_try_init(|| async {
                 migrations::run(self.db()).await?;
+                crate::audit::record::create_chains(self.db()).await?;
                 self.refresh_schema().await?;
                 crate::audit::retention::spawn(self);
                 Ok::<(), Error>(())

@@ -181,20 +181,30 @@ async fn concurrent_first_edits_both_land() {
     for t in TestDb::all().await {
         let t = t.with_fixture().await;
         let mut a = Client::signed_in(&t.db).await;
-        let mut b = Client::signed_in(&t.db).await;
+        let (mut b, mut c, mut d) =
+            (Client::signed_in(&t.db).await, Client::signed_in(&t.db).await, Client::signed_in(&t.db).await);
         let meta = "/admin/api/v1/tables/makers/metadata";
-        let (one, two) = tokio::join!(
+        // Four instances make the first edits of one table at once (and the first entries of the
+        // audit log's metadata chain): each waits for the one before, none is lost.
+        let replies = tokio::join!(
             a.send(Method::PATCH, meta, Some(json!({"description": "Who makes them"}))),
             b.send(Method::PATCH, meta, Some(json!({"columns": {"name": {"label": "Company"}}}))),
+            c.send(Method::PATCH, meta, Some(json!({"label": "Manufacturers"}))),
+            d.send(Method::PATCH, meta, Some(json!({"hidden": true}))),
         );
-        assert_eq!((one.status, two.status), (StatusCode::OK, StatusCode::OK), "{} {}", one.text, two.text);
+        for reply in [&replies.0, &replies.1, &replies.2, &replies.3] {
+            assert_eq!(reply.status, StatusCode::OK, "{:?}: {}", t.backend(), reply.text);
+        }
         let stored = a.get(meta).await.json;
         assert_eq!(
             stored["overrides"],
-            json!({"description": "Who makes them", "columns": {"name": {"label": "Company"}}}),
+            json!({"label": "Manufacturers", "description": "Who makes them", "hidden": true, "columns": {"name": {"label": "Company"}}}),
             "{:?}",
             t.backend()
         );
+        let chain = a.get("/admin/api/v1/audit/verify").await.json;
+        assert_eq!(chain["ok"], true, "{chain}");
+        assert_eq!(a.get("/admin/api/v1/audit?category=metadata").await.json["entries"].as_array().unwrap().len(), 4);
         t.cleanup().await;
     }
 }
@@ -230,6 +240,43 @@ async fn a_change_is_reverted_unless_changed_since() {
         assert_eq!(admin.get(META).await.json["overrides"], json!({}));
         let log = admin.get("/admin/api/v1/audit?category=metadata").await.json;
         assert_eq!(log["entries"].as_array().unwrap().len(), 4, "each revert is an entry");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_schema_lists_every_table_with_relations_and_metadata() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        admin.send(Method::POST, "/admin/api/v1/tables/gadget_tags/untrack", None).await;
+        admin.send(Method::PATCH, META, Some(json!({"description": "Everything we sell"}))).await;
+        let doc = admin.get("/admin/api/v1/schema").await;
+        assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
+        let tables = doc.json["tables"].as_array().unwrap();
+        let by_name = |n: &str| tables.iter().find(|t| t["name"] == n).unwrap_or_else(|| panic!("{n} missing"));
+        let names: Vec<&str> = tables.iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["gadgets", "makers", "gadget_tags"], "{backend:?}: tracked first, then untracked");
+        let gadgets = by_name("gadgets");
+        assert_eq!((&gadgets["tracked"], &gadgets["description"]), (&json!(true), &json!("Everything we sell")));
+        assert_eq!(gadgets["foreign_keys"][0]["references_table"], "makers");
+        assert_eq!(by_name("makers")["referenced_by"][0]["references_table"], "gadgets");
+        assert_eq!(by_name("gadget_tags")["tracked"], false);
+        assert!(column(gadgets, "price")["type"].is_string());
+
+        // A role sees the tables it may read, shaped, and nothing untracked.
+        admin.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "crew"}))).await;
+        common::put_rule(&mut admin, "crew", "gadgets", "select", json!({"columns": ["id", "name"]})).await;
+        let mut crew = user(&mut admin, &t.db, "crew-member", "crew").await;
+        let seen = crew.get("/admin/api/v1/schema").await.json;
+        let seen_names: Vec<&str> =
+            seen["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(seen_names, ["gadgets"], "{backend:?}");
+        let columns: Vec<&str> =
+            seen["tables"][0]["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(columns, ["id", "name"]);
+        assert_eq!(seen["tables"][0]["row_estimate"], Value::Null);
         t.cleanup().await;
     }
 }

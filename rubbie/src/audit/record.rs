@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::chain::{GENESIS, Sealed};
 use super::{Actor, Category, Entry, changed_keys};
-use crate::db::Backend;
 use crate::db::exec::{Executor, Tx};
+use crate::db::{Backend, Database};
 use crate::error::{Error, Result};
 
 /// Entries per INSERT: 24 values each stays under every backend's bind-parameter limit.
@@ -75,32 +75,43 @@ pub(crate) fn target_hash(table: &str, row_key: &str) -> String {
     hex::encode(digest.finalize())
 }
 
-/// Locks `category`'s chain row (creating it on first use) and returns the hash to link to.
+/// Locks `category`'s chain row and returns the hash to link to.
 async fn lock_chain(tx: &mut Tx, category: Category) -> Result<String> {
     let backend = tx.backend();
-    let select = || {
-        let mut q = Query::select()
-            .column("last_hash")
-            .from("rubbie_audit_chains")
-            .and_where(Expr::col("category").eq(category.as_str()))
-            .to_owned();
-        // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
-        if backend != Backend::Sqlite {
-            q.lock(LockType::Update);
-        }
-        q
-    };
-    if let Some(hash) = tx.fetch_text(&select()).await? {
+    let mut select = Query::select()
+        .column("last_hash")
+        .from("rubbie_audit_chains")
+        .and_where(Expr::col("category").eq(category.as_str()))
+        .to_owned();
+    // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
+    if backend != Backend::Sqlite {
+        select.lock(LockType::Update);
+    }
+    if let Some(hash) = tx.fetch_text(&select).await? {
         return Ok(hash);
     }
-    let create = Query::insert()
+    // Only when a row was deleted by hand since start-up: create it again (start-up creates
+    // every category's, so two first writers never race here and deadlock on MySQL's gap locks).
+    tx.execute(&create_chain(category)).await?;
+    tx.fetch_text(&select).await?.ok_or_else(|| Error::internal("audit chain row missing"))
+}
+
+/// The chain row of `category`, created unless it exists.
+fn create_chain(category: Category) -> sea_query::InsertStatement {
+    Query::insert()
         .into_table("rubbie_audit_chains")
         .columns(["category", "last_hash", "sealed_hash", "sealed_through"])
         .values_panic([category.as_str().into(), GENESIS.into(), GENESIS.into(), 0i64.into()])
         .on_conflict(OnConflict::column("category").do_nothing_on(["category"]).to_owned())
-        .to_owned();
-    tx.execute(&create).await?;
-    tx.fetch_text(&select()).await?.ok_or_else(|| Error::internal("audit chain row missing"))
+        .to_owned()
+}
+
+/// Creates every category's chain row (at start-up, before any write).
+pub(crate) async fn create_chains(db: &Database) -> Result<()> {
+    for category in Category::ALL {
+        db.pooled().execute(&create_chain(category)).await?;
+    }
+    Ok(())
 }
 
 fn sealed(actor: &Actor, at: i64, entry: &Entry) -> Result<Sealed> {

@@ -16,6 +16,7 @@ pub(crate) mod overview;
 pub(crate) mod patch;
 pub(crate) mod permissions;
 pub(crate) mod rows;
+pub(crate) mod schema;
 pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod sql;
@@ -42,6 +43,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(auth::router())
         .merge(tables::router())
         .merge(metadata::router())
+        .merge(schema::router())
         .merge(rows::router())
         .merge(export::router())
         .merge(views::router())

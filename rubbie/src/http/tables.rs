@@ -88,18 +88,34 @@ pub(crate) async fn list_tables(
     State(state): State<AppState>,
     RequestAccess(access): RequestAccess,
 ) -> Result<Json<TableList>> {
+    let tables = visible(&state, &access).await?;
+    Ok(Json(TableList {
+        tables: tables.tracked.into_iter().map(|t| summary(t, &tables.estimates)).collect(),
+        untracked: tables.untracked.into_iter().map(|t| summary(t, &tables.estimates)).collect(),
+    }))
+}
+
+/// The tables as `access` may see them, from a schema read just now.
+pub(crate) struct Visible {
+    /// Tracked tables, shaped to what the role may read.
+    pub tracked: Vec<Table>,
+    /// Untracked tables (admins only).
+    pub untracked: Vec<Table>,
+    /// Row estimates by table (admins only).
+    pub estimates: std::collections::HashMap<String, i64>,
+}
+
+pub(crate) async fn visible(state: &AppState, access: &Access) -> Result<Visible> {
     state.refresh_schema().await?;
     let schema = state.schema();
+    let tracked = schema.tables.iter().filter_map(|t| access.shape(t)).collect();
     // Statistics count rows a role's filter may hide, and untracked tables are the admins'
     // business: only admins see either.
     let (estimates, untracked) = match access {
         Access::Admin => (introspect::row_estimates(state.db(), None).await?, schema.untracked.clone()),
         Access::Role { .. } => Default::default(),
     };
-    Ok(Json(TableList {
-        tables: schema.tables.iter().filter_map(|t| access.shape(t)).map(|t| summary(t, &estimates)).collect(),
-        untracked: untracked.into_iter().map(|t| summary(t, &estimates)).collect(),
-    }))
+    Ok(Visible { tracked, untracked, estimates })
 }
 
 /// One table's columns, keys and indexes.

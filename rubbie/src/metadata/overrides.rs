@@ -169,7 +169,9 @@ impl TableMetadata {
         check_text("label", self.label.as_deref())?;
         check_text("description", self.description.as_deref())?;
 
-        if let Some(column) = newly_set(&self.display_column, &current.display_column).filter(|c| table.column(c).is_none()) {
+        if let Some(column) =
+            newly_set(&self.display_column, &current.display_column).filter(|c| table.column(c).is_none())
+        {
             return Err(unknown("display_column", column, table));
         }
         if let Some(sort) = newly_set(&self.default_sort, &current.default_sort) {

@@ -92,29 +92,25 @@ async fn write(
     Ok(next)
 }
 
-/// The table's overrides, its row locked for this transaction (created empty if missing, so
-/// two first edits of one table wait for each other instead of one failing).
+/// The table's overrides, its row locked for this transaction. The row is created (empty)
+/// first when missing: inserting before the locking read makes two first edits of one table
+/// wait for each other, where a locking read of a missing row would take gap locks on MySQL
+/// that both then block each other's insert on (a deadlock).
 async fn locked(tx: &mut Tx, table: &str) -> Result<TableMetadata> {
     let backend = tx.backend();
-    let select = || {
-        let mut q = Query::select().from(TABLE).and_where(Expr::col("table_name").eq(table)).to_owned();
-        // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
-        if backend != Backend::Sqlite {
-            q.lock(LockType::Update);
-        }
-        q
-    };
-    let mut rows: Vec<Row> = fetch_all_in(tx, backend, &FIELDS, select()).await?;
-    if rows.is_empty() {
-        let create = Query::insert()
-            .into_table(TABLE)
-            .columns(["table_name", "overrides", "updated_at"])
-            .values_panic([table.into(), "{}".into(), crate::auth::now().into()])
-            .on_conflict(OnConflict::column("table_name").do_nothing_on(["table_name"]).to_owned())
-            .to_owned();
-        tx.execute(&create).await?;
-        rows = fetch_all_in(tx, backend, &FIELDS, select()).await?;
+    let create = Query::insert()
+        .into_table(TABLE)
+        .columns(["table_name", "overrides", "updated_at"])
+        .values_panic([table.into(), "{}".into(), crate::auth::now().into()])
+        .on_conflict(OnConflict::column("table_name").do_nothing_on(["table_name"]).to_owned())
+        .to_owned();
+    tx.execute(&create).await?;
+    let mut select = Query::select().from(TABLE).and_where(Expr::col("table_name").eq(table)).to_owned();
+    // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
+    if backend != Backend::Sqlite {
+        select.lock(LockType::Update);
     }
+    let rows: Vec<Row> = fetch_all_in(tx, backend, &FIELDS, select).await?;
     let row = rows.into_iter().next().ok_or_else(|| Error::internal("metadata row missing"))?;
     // A row edited by hand into something unreadable is replaced by the change.
     Ok(serde_json::from_str(&row.overrides).unwrap_or_default())

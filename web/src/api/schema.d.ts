@@ -670,6 +670,23 @@ export interface paths {
         patch: operations["update_role"];
         trace?: never;
     };
+    "/api/v1/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The schema: tables with columns, primary keys, foreign keys both ways and indexes. */
+        get: operations["schema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/config": {
         parameters: {
             query?: never;
@@ -2159,6 +2176,21 @@ export interface components {
             where?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** @description Every table, as `GET /tables/{table}` describes one. */
+        SchemaDocument: {
+            /** @description Tracked tables (as the role may see them) sorted by name, then, for admins, the untracked. */
+            tables: components["schemas"]["SchemaTable"][];
+        };
+        /** @description One table of the schema. */
+        SchemaTable: components["schemas"]["Table"] & {
+            /**
+             * Format: int64
+             * @description Row count estimate from statistics (admins only: statistics count rows a role may not see).
+             */
+            row_estimate?: number | null;
+            /** @description Whether rubbie serves it (untracked tables are listed for admins only). */
+            tracked: boolean;
         };
         /** @description What is running. */
         ServerInfo: {
@@ -5651,6 +5683,42 @@ export interface operations {
             };
             /** @description A field of the body is invalid (code `validation`, details in `fields`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    schema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaDocument"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,53 @@
+//! The whole schema in one answer, for the schema pages and the ER diagram: every table rubbie
+//! serves with its columns, keys, relations and indexes, and for admins the untracked ones too.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::extract::{Json, RequestAccess};
+use crate::db::schema::Table;
+use crate::error::Result;
+use crate::state::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/schema", get(schema))
+}
+
+/// Every table, as `GET /tables/{table}` describes one.
+#[derive(Serialize, ToSchema)]
+pub struct SchemaDocument {
+    /// Tracked tables (as the role may see them) sorted by name, then, for admins, the untracked.
+    pub tables: Vec<SchemaTable>,
+}
+
+/// One table of the schema.
+#[derive(Serialize, ToSchema)]
+pub struct SchemaTable {
+    #[serde(flatten)]
+    pub table: Table,
+    /// Whether rubbie serves it (untracked tables are listed for admins only).
+    pub tracked: bool,
+    /// Row count estimate from statistics (admins only: statistics count rows a role may not see).
+    pub row_estimate: Option<i64>,
+}
+
+/// The schema: tables with columns, primary keys, foreign keys both ways and indexes.
+#[utoipa::path(get, path = "/api/v1/schema", tag = "tables",
+    responses((status = 200, body = SchemaDocument), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn schema(
+    State(state): State<AppState>,
+    RequestAccess(access): RequestAccess,
+) -> Result<Json<SchemaDocument>> {
+    let tables = super::tables::visible(&state, &access).await?;
+    let entry = |table: Table, tracked: bool| SchemaTable {
+        row_estimate: tables.estimates.get(&table.name).copied(),
+        table,
+        tracked,
+    };
+    let tracked = tables.tracked.iter().cloned().map(|t| entry(t, true));
+    let untracked = tables.untracked.iter().cloned().map(|t| entry(t, false));
+    Ok(Json(SchemaDocument { tables: tracked.chain(untracked).collect() }))
+}
