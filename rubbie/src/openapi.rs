@@ -5,19 +5,21 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
-    audit, auth, explorer, export, flags, health, import, metadata, migrations, overview, permissions, rows, schema,
-    settings, sql, tables, users, views,
+    audit, auth, explorer, export, flags, health, import, metadata, metadata_document, migrations, overview,
+    permissions, rows, schema, settings, sql, tables, users, views,
 };
 
 /// rubbie's own API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations, SQL runner."),
+    info(title = "rubbie", description = "Admin console API: tables and rows, auth, feature flags, settings, API explorer, audit log, migrations, SQL runner, metadata document."),
     paths(
         health::health,
         auth::login, auth::sign_in_options, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
         metadata::get_metadata, metadata::update_metadata, schema::schema,
+        metadata_document::export, metadata_document::diff, metadata_document::apply,
+        metadata_document::inconsistencies, metadata_document::drop_inconsistencies,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,
         views::list_views, views::get_view, views::create_view, views::update_view, views::delete_view,
         explorer::list_history, explorer::add_history, explorer::clear_history,
@@ -41,6 +43,7 @@ use crate::http::{
         (name = "auth", description = "Sign-in, sessions and API tokens"),
         (name = "tables", description = "Tables and their schema"),
         (name = "rows", description = "Browse and edit rows"),
+        (name = "metadata", description = "The metadata document: tracking, table and column metadata, roles, permissions and saved views as one JSON document; diff, apply, inconsistencies"),
         (name = "views", description = "Saved views of a table, per user, optionally shared"),
         (name = "explorer", description = "The API explorer's history and saved requests"),
         (name = "flags", description = "Feature flags"),

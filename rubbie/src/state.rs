@@ -146,6 +146,12 @@ impl AppState {
         Ok(())
     }
 
+    /// The catalogue as introspected (tracked and untracked, no metadata), from the last refresh.
+    pub(crate) fn introspected(&self) -> Arc<Schema> {
+        let catalogue = self.catalogue.lock().expect("catalogue lock");
+        catalogue.as_ref().map(|c| c.all.clone()).unwrap_or_default()
+    }
+
     /// The table as the derive and introspection describe it, before any metadata override.
     pub(crate) fn without_overrides(&self, name: &str) -> Option<Table> {
         let catalogue = self.catalogue.lock().expect("catalogue lock");

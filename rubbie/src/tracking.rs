@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::audit::{self, Actor, Category, Entry};
 use crate::db::Database;
-use crate::db::exec::Executor;
+use crate::db::exec::{Executor, Tx};
 use crate::db::internal::{Field, fetch_all};
 use crate::db::schema::{Schema, TableSource};
 use crate::error::Result;
@@ -64,6 +64,21 @@ pub(crate) async fn set_many(db: &Database, tables: &[String], tracked: bool, ac
     }
     audit::record(&mut tx, actor, entries).await?;
     tx.commit().await
+}
+
+/// Makes the decisions exactly `decisions` (a metadata apply), inside `tx`.
+pub(crate) async fn replace_all(tx: &mut Tx, decisions: &[(String, bool)], by: &str) -> Result<()> {
+    tx.execute(&Query::delete().from_table(TABLE).to_owned()).await?;
+    let now = crate::auth::now();
+    for chunk in decisions.chunks(200) {
+        let mut insert =
+            Query::insert().into_table(TABLE).columns(["table_name", "tracked", "updated_at", "updated_by"]).to_owned();
+        for (table, tracked) in chunk {
+            insert.values_panic([table.into(), i64::from(*tracked).into(), now.into(), by.into()]);
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(())
 }
 
 /// Splits the introspected schema into tracked and untracked tables. Tracked tables lose their

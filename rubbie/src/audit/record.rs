@@ -42,6 +42,7 @@ pub(crate) async fn record(tx: &mut Tx, actor: &Actor, mut entries: Vec<Entry>) 
         let head = Query::update()
             .table("rubbie_audit_chains")
             .value("last_hash", prev)
+            .value("changes", Expr::col("changes").add(rows.len() as i64))
             .and_where(Expr::col("category").eq(category.as_str()))
             .to_owned();
         let chunks: Vec<_> = rows.chunks(ROWS_PER_INSERT).collect();
@@ -94,6 +95,43 @@ async fn lock_chain(tx: &mut Tx, category: Category) -> Result<String> {
     // every category's, so two first writers never race here and deadlock on MySQL's gap locks).
     tx.execute(&create_chain(category)).await?;
     tx.fetch_text(&select).await?.ok_or_else(|| Error::internal("audit chain row missing"))
+}
+
+/// How many entries `categories` have had, summed: a counter that moves with every change to
+/// what they cover.
+pub(crate) async fn changes_of(exec: &mut impl Executor, categories: &[Category]) -> Result<i64> {
+    let mut total = 0;
+    for select in counters(categories, false) {
+        total += exec.fetch_integers(&select).await?.first().copied().unwrap_or(0);
+    }
+    Ok(total)
+}
+
+/// [`changes_of`] with the chain rows locked for the rest of `tx` (one by one, in the order
+/// [`record`] locks them), so no entry of theirs is written until it ends.
+pub(crate) async fn lock_changes_of(tx: &mut Tx, categories: &[Category]) -> Result<i64> {
+    // SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
+    let lock = tx.backend() != Backend::Sqlite;
+    let mut total = 0;
+    for select in counters(categories, lock) {
+        total += tx.fetch_integers(&select).await?.first().copied().unwrap_or(0);
+    }
+    Ok(total)
+}
+
+fn counters(categories: &[Category], lock: bool) -> Vec<sea_query::SelectStatement> {
+    let select = |category: Category| {
+        let mut select = Query::select()
+            .column("changes")
+            .from("rubbie_audit_chains")
+            .and_where(Expr::col("category").eq(category.as_str()))
+            .to_owned();
+        if lock {
+            select.lock(LockType::Update);
+        }
+        select
+    };
+    Category::ALL.into_iter().filter(|c| categories.contains(c)).map(select).collect()
 }
 
 /// The chain row of `category`, created unless it exists.

@@ -294,6 +294,9 @@ async fn metadata(state: &AppState, actor: &Actor, entry: &AuditEntry, req: &Rev
     let mut plan = plan(entry, req, "restore");
     plan.values = entry.before.clone();
     plan.expected = entry.after.clone();
+    if entry.action == "apply" {
+        return metadata_document(state, actor, entry, req, plan).await;
+    }
     let read = |image: &Option<Json>| -> Result<crate::metadata::TableMetadata> {
         serde_json::from_value(image.clone().unwrap_or_default())
             .map_err(|e| Error::conflict(format!("the entry's metadata cannot be read: {e}")))
@@ -309,6 +312,30 @@ async fn metadata(state: &AppState, actor: &Actor, entry: &AuditEntry, req: &Rev
         state.refresh_tracking().await
     })
     .await
+}
+
+/// A metadata document apply, undone by applying the document it replaced (entries that no
+/// longer fit the database are kept, as the apply would keep them).
+async fn metadata_document(
+    state: &AppState,
+    actor: &Actor,
+    entry: &AuditEntry,
+    req: &RevertRequest,
+    mut plan: RevertPlan,
+) -> Result<RevertPlan> {
+    let read = |image: &Option<Json>| -> Result<crate::metadata::MetadataDocument> {
+        serde_json::from_value(image.clone().unwrap_or_default())
+            .map_err(|e| Error::conflict(format!("the entry's document cannot be read: {e}")))
+    };
+    let (before, after) = (read(&entry.before)?, read(&entry.after)?);
+    let now = crate::metadata::current_document(state).await?;
+    let version = now.resource_version;
+    let (now, after) = (serde_json::to_value(now.contents()), serde_json::to_value(after.contents()));
+    if now.map_err(Error::internal)? != after.map_err(Error::internal)? {
+        plan.conflicts.push("the metadata document".into());
+    }
+    finish(plan, req, || async { crate::metadata::apply_document(state, before, version, true, actor).await.map(drop) })
+        .await
 }
 
 /// Runs `apply` unless this is a dry run; refuses on conflicts unless forced.

@@ -294,6 +294,12 @@ CREATE TABLE IF NOT EXISTS rubbie_table_metadata (
 ",
         add_columns: &[],
     },
+    Migration {
+        version: 12,
+        name: "a change counter per audit chain (the metadata document's resource_version)",
+        sql: "",
+        add_columns: &[("rubbie_audit_chains", "changes", "BIGINT NOT NULL DEFAULT 0")],
+    },
 ];
 
 /// Fills the per-backend placeholders: `{id}` (an auto-increment primary key), and indexes as
@@ -335,7 +341,10 @@ pub async fn run(db: &Database) -> Result<()> {
                 db.execute_trusted(format!("ALTER TABLE {table} ADD COLUMN {column} {definition}")).await?;
             }
         }
-        db.execute_trusted(render(db.backend(), migration.sql)).await?;
+        // A step that only adds columns has no SQL (MySQL refuses an empty query).
+        if !migration.sql.trim().is_empty() {
+            db.execute_trusted(render(db.backend(), migration.sql)).await?;
+        }
         let record = Query::insert()
             .into_table("rubbie_schema_version")
             .columns(["version", "name", "applied_at"])

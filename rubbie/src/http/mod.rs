@@ -11,6 +11,7 @@ pub(crate) mod health;
 pub(crate) mod import;
 pub(crate) mod lenient;
 pub(crate) mod metadata;
+pub(crate) mod metadata_document;
 pub(crate) mod migrations;
 pub(crate) mod overview;
 pub(crate) mod patch;
@@ -43,6 +44,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(auth::router())
         .merge(tables::router())
         .merge(metadata::router())
+        .merge(metadata_document::router())
         .merge(schema::router())
         .merge(rows::router())
         .merge(export::router())

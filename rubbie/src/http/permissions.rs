@@ -12,10 +12,9 @@ use super::extract::{Json, Path};
 use super::rows::RowsPage;
 use super::users::require_admin;
 use crate::auth::CurrentUser;
-use crate::db::schema::Schema;
 use crate::error::{Error, Result};
 use crate::permissions::store::{self, Permission, PermissionsDocument, Role};
-use crate::permissions::{Access, Operation, Rule};
+use crate::permissions::{Access, Operation, Rule, validate};
 use crate::query::order;
 use crate::query::page;
 use crate::query::read::ReadRequest;
@@ -155,46 +154,6 @@ pub(crate) async fn list_permissions(
     }))
 }
 
-/// Checks a rule against the table: known columns, filters and checks that compile, presets of
-/// the right type, and only the parts that mean something for the operation.
-fn validate(state: &AppState, schema: &Schema, table: &str, op: Operation, rule: &Rule) -> Result<()> {
-    let backend = state.db().backend();
-    let table = schema.table(table).ok_or_else(|| Error::NotFound(format!("no table named {table:?}")))?;
-    let invalid = |field: &str, message: String| Error::field(field, message);
-    if let crate::permissions::Columns::Some(columns) = &rule.columns
-        && let Some(unknown) = columns.iter().find(|c| table.column(c).is_none())
-    {
-        return Err(invalid("columns", format!("unknown column {unknown:?} of {}", table.name)));
-    }
-    let applies = |field: &str, ops: &[Operation]| -> Result<()> {
-        if ops.contains(&op) { Ok(()) } else { Err(invalid(field, format!("does not apply to {}", op.as_str()))) }
-    };
-    // Placeholder session values: the rule must compile for any user.
-    let vars = crate::permissions::SessionVars { user_id: 0, username: String::new(), role: String::new() };
-    if let Some(filter) = &rule.filter {
-        applies("filter", &[Operation::Select, Operation::Update, Operation::Delete])?;
-        crate::query::filter::compile(backend, schema, table, &vars.substitute(filter))
-            .map_err(|e| invalid("filter", e.to_string()))?;
-    }
-    if let Some(check) = &rule.check {
-        applies("check", &[Operation::Insert, Operation::Update])?;
-        crate::query::filter::compile(backend, schema, table, &vars.substitute(check))
-            .map_err(|e| invalid("check", e.to_string()))?;
-    }
-    if !rule.presets.is_empty() {
-        applies("presets", &[Operation::Insert, Operation::Update])?;
-        for (column, value) in &rule.presets {
-            let c = table.column(column).ok_or_else(|| invalid("presets", format!("unknown column {column:?}")))?;
-            crate::db::values::bind(backend, c, &vars.substitute(value))
-                .map_err(|m| invalid("presets", format!("{column}: {m}")))?;
-        }
-    }
-    if rule.limit.is_some() {
-        applies("limit", &[Operation::Select])?;
-    }
-    Ok(())
-}
-
 fn operation(op: &str) -> Result<Operation> {
     Operation::parse(op)
         .ok_or_else(|| Error::BadRequest(format!("operation {op:?} is not one of select, insert, update, delete")))
@@ -215,7 +174,7 @@ pub(crate) async fn set_permission(
     require_admin(&me)?;
     let op = operation(&op)?;
     state.table(&table).await?;
-    validate(&state, &state.schema(), &table, op, &rule)?;
+    validate(state.db().backend(), &state.schema(), &table, op, &rule)?;
     let permission = Permission { role, table, operation: op, rule };
     store::set_permission(state.db(), &permission, &actor).await?;
     Ok(Json(permission))
@@ -261,7 +220,7 @@ pub(crate) async fn import_permissions(
     state.refresh_schema().await?;
     let schema = state.schema();
     for p in &doc.permissions {
-        validate(&state, &schema, &p.table, p.operation, &p.rule).map_err(|e| {
+        validate(state.db().backend(), &schema, &p.table, p.operation, &p.rule).map_err(|e| {
             let message = format!("{} {} {}: {e}", p.role, p.table, p.operation.as_str());
             // a table this database lacks is a conflict with its state; the rest is the rule's
             if matches!(e, Error::NotFound(_)) { Error::conflict(message) } else { Error::BadRequest(message) }
@@ -283,7 +242,7 @@ pub(crate) async fn preview(
     require_admin(&me)?;
     let table = state.table(&req.table).await?;
     let schema = state.schema();
-    validate(&state, &schema, &table.name, Operation::Select, &req.rule)?;
+    validate(state.db().backend(), &schema, &table.name, Operation::Select, &req.rule)?;
     let mut access = Access::of(state.db(), &me, Some(&req.role)).await?;
     match &mut access {
         Access::Admin => return Err(Error::BadRequest("admin sees everything; preview another role".into())),

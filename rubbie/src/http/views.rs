@@ -13,9 +13,11 @@ use utoipa::ToSchema;
 use super::extract::{Json as JsonBody, Path, RequestAccess};
 use crate::audit::{self, Actor, Category, Entry};
 use crate::auth::{CurrentUser, now};
-use crate::db::exec::Executor;
-use crate::db::internal::{Field, fetch_all};
+use crate::db::Database;
+use crate::db::exec::{Executor, Tx};
+use crate::db::internal::{Field, fetch_all, fetch_all_in};
 use crate::error::{Error, FieldErrors, Result};
+use crate::metadata::DocumentView;
 use crate::query::order;
 use crate::query::read::{self, ReadRequest};
 use crate::state::AppState;
@@ -124,7 +126,7 @@ struct Definition {
     columns: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Row {
     id: i64,
     user_id: i64,
@@ -151,6 +153,20 @@ const FIELDS: [Field<'static>; 9] = [
 ];
 
 impl Row {
+    fn into_document(self) -> DocumentView {
+        let d: Definition = serde_json::from_str(&self.definition).unwrap_or_default();
+        DocumentView {
+            table: self.table_name,
+            owner: self.owner,
+            name: self.name,
+            shared: self.shared != 0,
+            filter: d.filter,
+            search: d.search,
+            order_by: d.order_by,
+            columns: d.columns,
+        }
+    }
+
     fn into_view(self, me: i64) -> SavedView {
         let d: Definition = serde_json::from_str(&self.definition).unwrap_or_default();
         SavedView {
@@ -416,4 +432,80 @@ fn view_image(name: &str, shared: bool, d: &Definition) -> serde_json::Value {
 
 fn view_entry(action: &'static str, summary: String, table: &str, id: i64) -> Entry {
     Entry::new(Category::View, action, summary).table(table).object(format!("view {id}"))
+}
+
+/// Every saved view, for the metadata document.
+pub(crate) async fn all(db: &Database) -> Result<Vec<DocumentView>> {
+    let rows: Vec<Row> = fetch_all(db, &FIELDS, with_owner()).await?;
+    Ok(rows.into_iter().map(Row::into_document).collect())
+}
+
+/// Makes the saved views exactly `views` (a metadata apply), inside `tx`: a view whose table,
+/// owner and name match keeps its id, so links to it still open it. Every owner must exist.
+pub(crate) async fn replace_all(tx: &mut Tx, views: &[DocumentView]) -> Result<()> {
+    #[derive(Deserialize)]
+    struct User {
+        id: i64,
+        username: String,
+    }
+    const USER_FIELDS: [Field<'static>; 2] = [("id", "rubbie_users", "id"), ("username", "rubbie_users", "username")];
+    let backend = tx.backend();
+    let users: Vec<User> =
+        fetch_all_in(tx, backend, &USER_FIELDS, Query::select().from("rubbie_users").to_owned()).await?;
+    let ids: std::collections::HashMap<String, i64> = users.into_iter().map(|u| (u.username, u.id)).collect();
+    let current: Vec<Row> = fetch_all_in(tx, backend, &FIELDS, with_owner()).await?;
+    let mut stale: std::collections::HashMap<_, _> =
+        current.into_iter().map(|r| ((r.table_name.clone(), r.owner.clone(), r.name.clone()), r)).collect();
+    let t = now();
+    for view in views {
+        let user = *ids.get(&view.owner).ok_or_else(|| Error::conflict(format!("no user named {:?}", view.owner)))?;
+        let d = normalised(Definition {
+            filter: view.filter.clone(),
+            search: view.search.clone(),
+            order_by: view.order_by.clone(),
+            columns: view.columns.clone(),
+        });
+        let values = [("definition", definition_text(&d)?.into()), ("shared", i64::from(view.shared).into())];
+        match stale.remove(&view.key()) {
+            Some(row) if row.clone().into_document() == *view => {}
+            Some(row) => {
+                let update = Query::update()
+                    .table(TABLE)
+                    .values(values.into_iter().chain([("updated_at", t.into())]))
+                    .and_where(Expr::col("id").eq(row.id))
+                    .to_owned();
+                tx.execute(&update).await?;
+            }
+            None => {
+                let insert = Query::insert()
+                    .into_table(TABLE)
+                    .columns(["user_id", "table_name", "name", "definition", "shared", "created_at", "updated_at"])
+                    .values_panic([
+                        user.into(),
+                        view.table.as_str().into(),
+                        view.name.as_str().into(),
+                        values[0].1.clone(),
+                        values[1].1.clone(),
+                        t.into(),
+                        t.into(),
+                    ])
+                    .to_owned();
+                tx.execute(&insert).await?;
+            }
+        }
+    }
+    let gone: Vec<i64> = stale.into_values().map(|r| r.id).collect();
+    for chunk in gone.chunks(500) {
+        tx.execute(&Query::delete().from_table(TABLE).and_where(Expr::col("id").is_in(chunk.to_vec())).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every view with its owner's name.
+fn with_owner() -> sea_query::SelectStatement {
+    Query::select()
+        .from(TABLE)
+        .inner_join("rubbie_users", Expr::col(("rubbie_users", "id")).equals((TABLE, "user_id")))
+        .to_owned()
 }

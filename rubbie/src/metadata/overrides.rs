@@ -166,8 +166,7 @@ impl TableMetadata {
     /// are checked where they differ from `current` only: an override left behind by a column
     /// dropped outside rubbie must not block other edits (nor its own reset).
     pub(crate) fn checked(self, current: &TableMetadata, table: &Table) -> Result<TableMetadata> {
-        check_text("label", self.label.as_deref())?;
-        check_text("description", self.description.as_deref())?;
+        self.check_sizes()?;
 
         if let Some(column) =
             newly_set(&self.display_column, &current.display_column).filter(|c| table.column(c).is_none())
@@ -182,13 +181,23 @@ impl TableMetadata {
             }
         }
         for (name, column) in &self.columns {
-            check_text(&format!("columns.{name}.label"), column.label.as_deref())?;
-            check_text(&format!("columns.{name}.description"), column.description.as_deref())?;
             if current.columns.get(name) != Some(column) && table.column(name).is_none() {
                 return Err(unknown("columns", name, table));
             }
         }
         Ok(self)
+    }
+
+    /// Whether every label and description has a size that fits (422 otherwise); names are
+    /// the database's to judge.
+    pub(crate) fn check_sizes(&self) -> Result<()> {
+        check_text("label", self.label.as_deref())?;
+        check_text("description", self.description.as_deref())?;
+        for (name, column) in &self.columns {
+            check_text(&format!("columns.{name}.label"), column.label.as_deref())?;
+            check_text(&format!("columns.{name}.description"), column.description.as_deref())?;
+        }
+        Ok(())
     }
 
     /// Whether nothing is overridden.

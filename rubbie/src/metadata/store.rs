@@ -2,7 +2,7 @@
 //! decisions on every schema refresh, so an edit on one instance reaches the others as fast as
 //! a tracking change does.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sea_query::{Expr, ExprTrait, LockType, OnConflict, Query};
 use serde::Deserialize;
@@ -90,6 +90,25 @@ async fn write(
     }
     tx.commit().await?;
     Ok(next)
+}
+
+/// Makes the stored overrides exactly `overrides` (a metadata apply), inside `tx`.
+pub(crate) async fn replace_all(tx: &mut Tx, overrides: &BTreeMap<String, TableMetadata>, by: &str) -> Result<()> {
+    tx.execute(&Query::delete().from_table(TABLE).to_owned()).await?;
+    let now = crate::auth::now();
+    let rows: Vec<_> = overrides.iter().filter(|(_, m)| !m.is_empty()).collect();
+    for chunk in rows.chunks(100) {
+        let mut insert = Query::insert()
+            .into_table(TABLE)
+            .columns(["table_name", "overrides", "updated_at", "updated_by"])
+            .to_owned();
+        for (table, metadata) in chunk {
+            let text = serde_json::to_string(metadata).map_err(Error::internal)?;
+            insert.values_panic([table.as_str().into(), text.into(), now.into(), by.into()]);
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(())
 }
 
 /// The table's overrides, its row locked for this transaction. The row is created (empty)

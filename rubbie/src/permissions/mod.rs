@@ -4,6 +4,7 @@
 
 mod access;
 pub(crate) mod store;
+mod validate;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use serde_json::Value as Json;
 use utoipa::ToSchema;
 
 pub(crate) use access::{Access, SessionVars, TableAccess};
+pub(crate) use validate::validate;
 
 /// The role that bypasses every rule.
 pub const ADMIN_ROLE: &str = "admin";

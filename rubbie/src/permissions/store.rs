@@ -362,9 +362,20 @@ pub(crate) async fn import(db: &Database, doc: &PermissionsDocument, actor: &Act
     }
     let previous = export(db).await?;
     let mut tx = db.begin().await?;
+    replace_all(&mut tx, &doc.roles, &doc.permissions).await?;
+    let summary = format!("Imported {} role(s) and {} rule(s)", doc.roles.len(), doc.permissions.len());
+    let entry =
+        Entry::new(Category::Permission, "import", summary).object("permissions document").before(&previous).after(doc);
+    audit::record(&mut tx, actor, vec![entry]).await?;
+    tx.commit().await
+}
+
+/// Makes the roles and rules exactly these, inside `tx` (an import, a metadata apply). Refused
+/// (409) while a user has a role that `roles` lacks.
+pub(crate) async fn replace_all(tx: &mut Tx, roles: &[Role], permissions: &[Permission]) -> Result<()> {
     tx.execute(&Query::delete().from_table("rubbie_permissions").to_owned()).await?;
     tx.execute(&Query::delete().from_table("rubbie_roles").to_owned()).await?;
-    for role in &doc.roles {
+    for role in roles {
         tx.execute(
             &Query::insert()
                 .into_table("rubbie_roles")
@@ -375,11 +386,11 @@ pub(crate) async fn import(db: &Database, doc: &PermissionsDocument, actor: &Act
         .await
         .map_err(|e| e.with_columns(&["name"]))?;
     }
-    for p in &doc.permissions {
-        if !doc.roles.iter().any(|r| r.name == p.role) {
+    for p in permissions {
+        if !roles.iter().any(|r| r.name == p.role) {
             return Err(Error::BadRequest(format!("permission for unknown role {:?}", p.role)));
         }
-        write_permission(&mut tx, p).await?;
+        write_permission(tx, p).await?;
     }
     let orphans = tx
         .fetch_texts(
@@ -387,7 +398,7 @@ pub(crate) async fn import(db: &Database, doc: &PermissionsDocument, actor: &Act
                 .column("role")
                 .from("rubbie_users")
                 .and_where(Expr::col("role").ne(ADMIN_ROLE))
-                .and_where(Expr::col("role").is_not_in(doc.roles.iter().map(|r| r.name.clone())))
+                .and_where(Expr::col("role").is_not_in(roles.iter().map(|r| r.name.clone())))
                 .to_owned(),
         )
         .await?;
@@ -397,9 +408,5 @@ pub(crate) async fn import(db: &Database, doc: &PermissionsDocument, actor: &Act
             fields: Default::default(),
         });
     }
-    let summary = format!("Imported {} role(s) and {} rule(s)", doc.roles.len(), doc.permissions.len());
-    let entry =
-        Entry::new(Category::Permission, "import", summary).object("permissions document").before(&previous).after(doc);
-    audit::record(&mut tx, actor, vec![entry]).await?;
-    tx.commit().await
+    Ok(())
 }

@@ -418,6 +418,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole metadata document: tracking, table and column metadata, roles, permissions and
+         *     saved views, keys in a stable order.
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metadata/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a document in one transaction: afterwards rubbie's metadata is exactly the
+         *     document's. 409 when `resource_version` is stale, or when entries do not fit the database
+         *     and `allow_inconsistent` is not set (each named under `fields`).
+         */
+        post: operations["apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metadata/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What importing a document would change, and which of its entries do not fit the database.
+         *     Changes nothing.
+         */
+        post: operations["diff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metadata/inconsistencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored tracking, metadata, rules and views that refer to tables or columns the database
+         *     no longer has (after a change made outside rubbie).
+         */
+        get: operations["inconsistencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metadata/inconsistencies/drop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drops stored entries named by the inconsistency list (an audited import of the document
+         *     without them); answers with what is left.
+         */
+        post: operations["drop_inconsistencies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/migrations": {
         parameters: {
             query?: never;
@@ -1118,6 +1219,37 @@ export interface components {
             /** @description The name the user gave it. */
             name: string;
         };
+        /** @description What an apply (or a dry look at one) does. */
+        ApplyOutcome: {
+            /** @description Entries added, changed or removed. */
+            changes: components["schemas"]["DocumentChange"][];
+            /**
+             * @description Entries that do not fit the database: refused unless `allow_inconsistent`, then kept
+             *     (views of users this database lacks are left out).
+             */
+            inconsistencies: components["schemas"]["Inconsistency"][];
+            /**
+             * Format: int64
+             * @description The version after the apply (unchanged by a diff).
+             */
+            resource_version: number;
+        };
+        /** @description A document to import. */
+        ApplyRequest: {
+            /**
+             * @description Store entries that refer to tables or columns the database lacks instead of refusing
+             *     (they are listed as inconsistencies until fixed or dropped).
+             */
+            allow_inconsistent?: boolean;
+            /** @description The document, as `GET /api/v1/metadata` gives it. */
+            document: components["schemas"]["MetadataDocument"];
+            /**
+             * Format: int64
+             * @description The version the document was prepared against (`resource_version` of the export or the
+             *     diff); 409 when the stored metadata changed since.
+             */
+            resource_version: number;
+        };
         /** @description One audit entry. */
         AuditEntry: {
             /** @description `insert`, `update`, `delete`, `create`, `track`, `login`... */
@@ -1363,11 +1495,67 @@ export interface components {
              */
             day: number;
         };
+        /** @description A document to compare with what is stored. */
+        DiffRequest: {
+            /** @description The document, as `GET /api/v1/metadata` gives it. */
+            document: components["schemas"]["MetadataDocument"];
+        };
         /**
          * @description `up` or `down`.
          * @enum {string}
          */
         Direction: "up" | "down";
+        /** @description One entry that an apply adds, changes or removes. */
+        DocumentChange: {
+            /** @description `add`, `change` or `remove`. */
+            action: string;
+            /** @description The entry after the apply (null when removed). */
+            after?: Record<string, never> | null;
+            /** @description The entry now (null when added). */
+            before?: Record<string, never> | null;
+            /** @description The entry: a table name, a role name, `role/table/operation` or `table/owner/name`. */
+            object: string;
+            /** @description `tables`, `roles`, `permissions` or `saved_views`. */
+            section: string;
+        };
+        /** @description One table in the document. */
+        DocumentTable: {
+            /** @description The console's overrides of its metadata (only what an admin set). */
+            metadata?: components["schemas"]["TableMetadata"];
+            /** @description Whether rubbie serves it. */
+            tracked: boolean;
+        };
+        /** @description One saved view in the document: a user's, named by their username. */
+        DocumentView: {
+            /** @description Columns shown, in order. */
+            columns?: string[] | null;
+            /** @description Name, unique per owner and table. */
+            name: string;
+            /** @description Sort (`col,-col2`). */
+            order_by?: string | null;
+            /** @description The owner's username. */
+            owner: string;
+            /** @description Quick search. */
+            search?: string | null;
+            /** @description Visible to every user who can see the table. */
+            shared?: boolean;
+            /** @description The table. */
+            table: string;
+            /** @description Filter in the where language. */
+            where?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description Stored entries to drop. */
+        DropRequest: {
+            /** @description Ids from the inconsistency list, 1 to 10,000. */
+            ids: string[];
+            /**
+             * Format: int64
+             * @description The version the list was read at; 409 when the metadata changed since.
+             */
+            resource_version: number;
+        };
         /** @description The JSON error body: `{"error": {"code", "message", "fields"?}}`. */
         ErrorBody: {
             /** @description The error itself. */
@@ -1501,6 +1689,36 @@ export interface components {
              */
             rows: number;
         };
+        /** @description One entry that does not fit the database. */
+        Inconsistency: {
+            /** @description What dropping it does. */
+            drop: string;
+            /**
+             * @description Names the entry, to drop it: `table:orders`, `column:orders.total`,
+             *     `display_column:orders`, `default_sort:orders`, `permission:role/table/operation`,
+             *     `view:table/owner/name`.
+             */
+            id: string;
+            /**
+             * @description `table`, `column`, `display_column`, `default_sort`, `permission`, `saved_view` or
+             *     `view_owner`.
+             */
+            kind: string;
+            /** @description The table (and column, role or view) it belongs to. */
+            object: string;
+            /** @description Why it does not fit. */
+            reason: string;
+        };
+        /** @description The stored entries that do not fit the database. */
+        InconsistencyList: {
+            /** @description The entries, with why and what dropping each does. */
+            inconsistencies: components["schemas"]["Inconsistency"][];
+            /**
+             * Format: int64
+             * @description The version they were read at.
+             */
+            resource_version: number;
+        };
         /** @description An index. */
         Index: {
             /** @description Indexed columns, in order. */
@@ -1552,6 +1770,32 @@ export interface components {
             hidden?: boolean | null;
             /** @description Human label (1–200 characters, not only blanks). */
             label?: string | null;
+        };
+        /** @description Everything admins configure about the console, as one document. */
+        MetadataDocument: {
+            /** @description The backend it was exported from (informative). */
+            backend?: string;
+            /** @description Every rule, by role, table and operation. */
+            permissions?: components["schemas"]["Permission"][];
+            /**
+             * Format: int64
+             * @description Moves on with every change made through rubbie to what the document holds; an apply
+             *     names the version it was prepared against and is refused (409) when it moved since.
+             */
+            resource_version?: number;
+            /** @description Roles other than the built-in `admin`, by name. */
+            roles?: components["schemas"]["Role"][];
+            /**
+             * Format: int32
+             * @description Format version (1).
+             */
+            rubbie_metadata: number;
+            /** @description Every saved view, by table, owner and name. */
+            saved_views?: components["schemas"]["DocumentView"][];
+            /** @description Per table, by name: whether it is tracked and the metadata overrides. */
+            tables?: {
+                [key: string]: components["schemas"]["DocumentTable"];
+            };
         };
         /** @description One migration with its SQL. */
         MigrationDetail: components["schemas"]["MigrationInfo"] & {
@@ -4443,6 +4687,322 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataDocument"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplyOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    diff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiffRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplyOutcome"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inconsistencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InconsistencyList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    drop_inconsistencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DropRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InconsistencyList"];
+                };
+            };
+            /** @description Malformed parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
