@@ -42,6 +42,7 @@ export function makeRouter(history: RouterHistory = createWebHistory(mountPath()
           // Admin-only, its own chunk (CodeMirror's SQL language).
           { path: 'sql', name: 'sql', component: () => import('@/views/sql/SqlView.vue'), meta: { admin: true } },
           { path: 'schema', name: 'schema', component: () => import('@/views/schema/SchemaView.vue'), meta: { admin: true } },
+          { path: 'metadata', name: 'metadata', component: () => import('@/views/metadata/MetadataView.vue'), meta: { admin: true } },
           { path: 'schema/:table', name: 'schema-table', component: () => import('@/views/schema/SchemaTableView.vue'), props: true, meta: { admin: true } },
           { path: 'migrations', name: 'migrations', component: () => import('@/views/migrations/MigrationsView.vue'), meta: { admin: true } },
           {
