@@ -294,3 +294,58 @@ async fn two_applies_of_one_version_let_exactly_one_through() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn diagram_layouts_are_per_user_checked_and_travel_in_the_document() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        const LAYOUT: &str = "/admin/api/v1/schema/layout";
+        assert_eq!(admin.get(LAYOUT).await.json, json!({"positions": {}}), "{backend:?}: nothing saved yet");
+        let layout = json!({"positions": {"gadgets": {"x": 10.5, "y": -40.0}, "makers": {"x": 300.0, "y": 0.0}},
+                            "viewport": {"x": 1.0, "y": 2.0, "zoom": 0.75}});
+        let saved = admin.send(Method::PUT, LAYOUT, Some(layout.clone())).await;
+        assert_eq!(saved.status, StatusCode::OK, "{backend:?}: {}", saved.text);
+        assert_eq!(admin.get(LAYOUT).await.json, layout);
+        let mut viewer = common::user(&mut admin, &t.db, "vera", "admin").await;
+        assert_eq!(viewer.get(LAYOUT).await.json["positions"], json!({}), "layouts are per user");
+
+        for bad in [
+            json!({"positions": {}, "viewport": {"x": 0, "y": 0, "zoom": 0}}),
+            json!({"positions": {"gadgets": {"x": 1e8, "y": 0}}}),
+            json!({"positions": {"": {"x": 0, "y": 0}}}),
+        ] {
+            assert_error(
+                &admin.send(Method::PUT, LAYOUT, Some(bad)).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+            );
+        }
+        let many: serde_json::Map<String, Value> =
+            (0..5001).map(|i| (format!("t{i}"), json!({"x": 0, "y": 0}))).collect();
+        let refused = admin.send(Method::PUT, LAYOUT, Some(json!({"positions": many}))).await;
+        assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert_error(
+            &admin.send(Method::PUT, LAYOUT, Some(json!({"pos": {}}))).await,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        );
+        assert_eq!(admin.get(LAYOUT).await.json, layout, "refused layouts change nothing");
+
+        // In the document by username; an apply puts them back, and leaves out a stranger's.
+        let doc = admin.get(DOC).await.json;
+        assert_eq!(doc["diagram_layouts"]["admin"], layout, "{backend:?}");
+        let mut next = doc.clone();
+        next["diagram_layouts"]["admin"] = json!({"positions": {"gadgets": {"x": 0.0, "y": 0.0}}});
+        next["diagram_layouts"]["stranger"] = json!({"positions": {}});
+        let applied = apply(&mut admin, &next, &doc["resource_version"], true).await;
+        assert_eq!(applied.status, StatusCode::OK, "{backend:?}: {}", applied.text);
+        assert!(applied.json["inconsistencies"].as_array().unwrap().iter().any(|i| i["id"] == "layout:stranger"));
+        assert_eq!(admin.get(LAYOUT).await.json, json!({"positions": {"gadgets": {"x": 0.0, "y": 0.0}}}));
+        let stored = admin.get(DOC).await.json;
+        assert!(stored["diagram_layouts"].get("stranger").is_none());
+        assert!(stored["diagram_layouts"].get("vera").is_none(), "vera saved none");
+        t.cleanup().await;
+    }
+}

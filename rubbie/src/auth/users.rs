@@ -111,6 +111,20 @@ async fn check_role(db: &Database, role: &str) -> Result<()> {
     Ok(())
 }
 
+/// Every user's id by username, as the transaction sees them (to store what a document names
+/// by username).
+pub(crate) async fn ids_in(tx: &mut Tx) -> Result<std::collections::HashMap<String, i64>> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+        username: String,
+    }
+    const FIELDS: [Field<'static>; 2] = [("id", "rubbie_users", "id"), ("username", "rubbie_users", "username")];
+    let backend = tx.backend();
+    let rows: Vec<Id> = fetch_all_in(tx, backend, &FIELDS, Query::select().from("rubbie_users").to_owned()).await?;
+    Ok(rows.into_iter().map(|r| (r.username, r.id)).collect())
+}
+
 pub(crate) async fn list(db: &Database) -> Result<Vec<User>> {
     let rows: Vec<UserRow> =
         fetch_all(db, &FIELDS, Query::select().from("rubbie_users").order_by("id", Order::Asc).to_owned()).await?;

@@ -296,8 +296,14 @@ CREATE TABLE IF NOT EXISTS rubbie_table_metadata (
     },
     Migration {
         version: 12,
-        name: "a change counter per audit chain (the metadata document's resource_version)",
-        sql: "",
+        name: "a change counter per audit chain (the metadata document's version); diagram layouts",
+        sql: "
+CREATE TABLE IF NOT EXISTS rubbie_diagram_layouts (
+    user_id BIGINT NOT NULL PRIMARY KEY REFERENCES rubbie_users (id) ON DELETE CASCADE,
+    layout TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+",
         add_columns: &[("rubbie_audit_chains", "changes", "BIGINT NOT NULL DEFAULT 0")],
     },
 ];

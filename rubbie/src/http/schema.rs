@@ -1,19 +1,22 @@
 //! The whole schema in one answer, for the schema pages and the ER diagram: every table rubbie
-//! serves with its columns, keys, relations and indexes, and for admins the untracked ones too.
+//! serves with its columns, keys, relations and indexes, and for admins the untracked ones too;
+//! and the signed-in user's layout of the diagram.
 
-use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::extract::{Json, RequestAccess};
+use crate::auth::CurrentUser;
 use crate::db::schema::Table;
 use crate::error::Result;
+use crate::metadata::layouts::{self, DiagramLayout};
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/schema", get(schema))
+    Router::new().route("/api/v1/schema", get(schema)).route("/api/v1/schema/layout", get(get_layout).put(put_layout))
 }
 
 /// Every table, as `GET /tables/{table}` describes one.
@@ -50,4 +53,28 @@ pub(crate) async fn schema(
     let tracked = tables.tracked.iter().cloned().map(|t| entry(t, true));
     let untracked = tables.untracked.iter().cloned().map(|t| entry(t, false));
     Ok(Json(SchemaDocument { tables: tracked.chain(untracked).collect() }))
+}
+
+/// The signed-in user's diagram layout (empty until they save one).
+#[utoipa::path(get, path = "/api/v1/schema/layout", tag = "tables", responses((status = 200, body = DiagramLayout)))]
+pub(crate) async fn get_layout(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+) -> Result<Json<DiagramLayout>> {
+    Ok(Json(layouts::of(state.db(), me.id).await?))
+}
+
+/// Saves the signed-in user's diagram layout over the one before: table positions (at most
+/// 5,000, coordinates within ±10,000,000) and the viewport (zoom 0.01 to 10).
+#[utoipa::path(put, path = "/api/v1/schema/layout", tag = "tables", request_body = DiagramLayout,
+    responses((status = 200, body = DiagramLayout), (status = 400, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn put_layout(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+    Json(layout): Json<DiagramLayout>,
+) -> Result<Json<DiagramLayout>> {
+    let layout = layout.checked()?;
+    layouts::save(state.db(), me.id, &layout).await?;
+    Ok(Json(layout))
 }

@@ -443,16 +443,8 @@ pub(crate) async fn all(db: &Database) -> Result<Vec<DocumentView>> {
 /// Makes the saved views exactly `views` (a metadata apply), inside `tx`: a view whose table,
 /// owner and name match keeps its id, so links to it still open it. Every owner must exist.
 pub(crate) async fn replace_all(tx: &mut Tx, views: &[DocumentView]) -> Result<()> {
-    #[derive(Deserialize)]
-    struct User {
-        id: i64,
-        username: String,
-    }
-    const USER_FIELDS: [Field<'static>; 2] = [("id", "rubbie_users", "id"), ("username", "rubbie_users", "username")];
+    let ids = crate::auth::users::ids_in(tx).await?;
     let backend = tx.backend();
-    let users: Vec<User> =
-        fetch_all_in(tx, backend, &USER_FIELDS, Query::select().from("rubbie_users").to_owned()).await?;
-    let ids: std::collections::HashMap<String, i64> = users.into_iter().map(|u| (u.username, u.id)).collect();
     let current: Vec<Row> = fetch_all_in(tx, backend, &FIELDS, with_owner()).await?;
     let mut stale: std::collections::HashMap<_, _> =
         current.into_iter().map(|r| ((r.table_name.clone(), r.owner.clone(), r.name.clone()), r)).collect();

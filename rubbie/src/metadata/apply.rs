@@ -30,7 +30,7 @@ pub struct ApplyOutcome {
     /// Entries added, changed or removed.
     pub changes: Vec<DocumentChange>,
     /// Entries that do not fit the database: refused unless `allow_inconsistent`, then kept
-    /// (views of users this database lacks are left out).
+    /// (views and layouts of users this database lacks are left out).
     pub inconsistencies: Vec<Inconsistency>,
 }
 
@@ -100,17 +100,19 @@ async fn write(
     super::store::replace_all(&mut tx, &overrides, &by).await?;
     rules::replace_all(&mut tx, &next.roles, &next.permissions).await?;
     crate::http::views::replace_all(&mut tx, &next.saved_views).await?;
+    super::layouts::replace_all(&mut tx, &next.diagram_layouts).await?;
     let summary = format!("Applied a metadata document ({count} change{})", if count == 1 { "" } else { "s" });
     let entry = Entry::new(Category::Metadata, "apply", summary).object("metadata document").before(before).after(next);
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await
 }
 
-/// The entries that cannot be stored even when inconsistency is allowed: views of users this
-/// database does not have. The others are kept, as Hasura keeps inconsistent metadata, and
+/// The entries that cannot be stored even when inconsistency is allowed: views and layouts of
+/// users this database does not have. The others are kept, as Hasura keeps inconsistent metadata, and
 /// listed until a table comes back or an admin drops them.
 fn unstorable(inconsistencies: &[Inconsistency]) -> HashSet<String> {
-    inconsistencies.iter().filter(|i| i.kind == consistency::VIEW_OWNER).map(|i| i.id.clone()).collect()
+    let owners = [consistency::VIEW_OWNER, consistency::LAYOUT_OWNER];
+    inconsistencies.iter().filter(|i| owners.contains(&i.kind.as_str())).map(|i| i.id.clone()).collect()
 }
 
 fn stale(given: i64, now: i64) -> Error {
@@ -163,6 +165,9 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
                 p.operation.as_str()
             )));
         }
+    }
+    for (owner, layout) in &doc.diagram_layouts {
+        layout.clone().checked().map_err(|e| Error::field(&format!("diagram_layouts.{owner}"), e.to_string()))?;
     }
     let mut views = HashSet::new();
     for v in &doc.saved_views {

@@ -14,18 +14,19 @@ use crate::db::schema::{Schema, Table};
 use crate::permissions::{Access, store::Permission, validate};
 use crate::query::{order, read};
 
-/// The kind of a view whose owner has no account here: it cannot be stored at all.
+/// The kinds of entries whose owner has no account here: they cannot be stored at all.
 pub(crate) const VIEW_OWNER: &str = "view_owner";
+pub(crate) const LAYOUT_OWNER: &str = "layout_owner";
 
 /// One entry that does not fit the database.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Inconsistency {
     /// Names the entry, to drop it: `table:orders`, `column:orders.total`,
     /// `display_column:orders`, `default_sort:orders`, `permission:role/table/operation`,
-    /// `view:table/owner/name`.
+    /// `view:table/owner/name`, `layout:owner`.
     pub id: String,
-    /// `table`, `column`, `display_column`, `default_sort`, `permission`, `saved_view` or
-    /// `view_owner`.
+    /// `table`, `column`, `display_column`, `default_sort`, `permission`, `saved_view`,
+    /// `view_owner` or `layout_owner`.
     pub kind: String,
     /// The table (and column, role or view) it belongs to.
     pub object: String,
@@ -120,6 +121,10 @@ pub(crate) fn check(doc: &MetadataDocument, catalogue: &Catalogue<'_>) -> Vec<In
             found.push(problem(view_id(v), "saved_view", &object, reason, "delete the view"));
         }
     }
+    for owner in doc.diagram_layouts.keys().filter(|o| !catalogue.users.contains(*o)) {
+        let reason = format!("no user named {owner:?} here to own it");
+        found.push(problem(layout_id(owner), LAYOUT_OWNER, owner, reason, "leave the layout out"));
+    }
     found
 }
 
@@ -138,6 +143,7 @@ pub(crate) fn without(mut doc: MetadataDocument, ids: &HashSet<String>) -> Metad
     }
     doc.permissions.retain(|p| !ids.contains(&permission_id(p)));
     doc.saved_views.retain(|v| !ids.contains(&view_id(v)));
+    doc.diagram_layouts.retain(|owner, _| !ids.contains(&layout_id(owner)));
     doc
 }
 
@@ -187,4 +193,8 @@ fn permission_id(p: &Permission) -> String {
 
 fn view_id(v: &DocumentView) -> String {
     format!("view:{}/{}/{}", v.table, v.owner, v.name)
+}
+
+fn layout_id(owner: &str) -> String {
+    format!("layout:{owner}")
 }

@@ -11,11 +11,12 @@ use super::document::MetadataDocument;
 /// One entry that an apply adds, changes or removes.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct DocumentChange {
-    /// `tables`, `roles`, `permissions` or `saved_views`.
+    /// `tables`, `roles`, `permissions`, `saved_views` or `diagram_layouts`.
     pub section: String,
     /// `add`, `change` or `remove`.
     pub action: String,
-    /// The entry: a table name, a role name, `role/table/operation` or `table/owner/name`.
+    /// The entry: a table name, a role name, `role/table/operation`, `table/owner/name` or
+    /// (a layout) a username.
     pub object: String,
     /// The entry now (null when added).
     #[schema(value_type = Option<Object>)]
@@ -25,10 +26,13 @@ pub struct DocumentChange {
     pub after: Option<Json>,
 }
 
+/// The document's sections, in the order changes are listed.
+const SECTIONS: [&str; 5] = ["tables", "roles", "permissions", "saved_views", "diagram_layouts"];
+
 /// Every entry that differs between `from` and `to`, section by section, in key order.
 pub(crate) fn diff(from: &MetadataDocument, to: &MetadataDocument) -> Vec<DocumentChange> {
     let mut changes = Vec::new();
-    let keyed = |doc: &MetadataDocument| -> [BTreeMap<String, Json>; 4] {
+    let keyed = |doc: &MetadataDocument| -> [BTreeMap<String, Json>; 5] {
         [
             doc.tables.iter().map(|(k, v)| (k.clone(), value(v))).collect(),
             doc.roles.iter().map(|r| (r.name.clone(), value(r))).collect(),
@@ -37,12 +41,11 @@ pub(crate) fn diff(from: &MetadataDocument, to: &MetadataDocument) -> Vec<Docume
                 .map(|p| (format!("{}/{}/{}", p.role, p.table, p.operation.as_str()), value(&p.rule)))
                 .collect(),
             doc.saved_views.iter().map(|v| (format!("{}/{}/{}", v.table, v.owner, v.name), value(v))).collect(),
+            doc.diagram_layouts.iter().map(|(owner, l)| (owner.clone(), value(l))).collect(),
         ]
     };
     let (before, after) = (keyed(from), keyed(to));
-    for (section, (old, new)) in
-        ["tables", "roles", "permissions", "saved_views"].into_iter().zip(before.iter().zip(&after))
-    {
+    for (section, (old, new)) in SECTIONS.into_iter().zip(before.iter().zip(&after)) {
         let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
         for key in keys {
             let (b, a) = (old.get(key), new.get(key));

@@ -1,5 +1,5 @@
-//! The metadata document: tracking, table and column metadata, roles, permissions and saved
-//! views as one JSON value with a stable key order (maps sorted, lists sorted by their keys),
+//! The metadata document: tracking, table and column metadata, roles, permissions, saved views
+//! and diagram layouts as one JSON value with a stable key order (maps sorted, lists sorted by their keys),
 //! so it can be kept in git and compared. Only what admins set is in it; the derive's values
 //! are the code's and stay there.
 
@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use utoipa::ToSchema;
 
 use super::TableMetadata;
+use super::layouts::{self, DiagramLayout};
 use crate::audit::Category;
 use crate::db::Database;
 use crate::error::Result;
@@ -50,6 +51,10 @@ pub struct MetadataDocument {
     /// Every saved view, by table, owner and name.
     #[serde(default)]
     pub saved_views: Vec<DocumentView>,
+    /// Every user's ER diagram layout, by username (a view preference: saving one does not
+    /// move `resource_version`).
+    #[serde(default)]
+    pub diagram_layouts: BTreeMap<String, DiagramLayout>,
 }
 
 /// One table in the document.
@@ -146,6 +151,7 @@ pub(crate) async fn current(state: &AppState) -> Result<MetadataDocument> {
         roles: rules::roles(db).await?.into_iter().filter(|r| !r.builtin).collect(),
         permissions: rules::permissions(db).await?,
         saved_views: crate::http::views::all(db).await?,
+        diagram_layouts: layouts::all(db).await?,
     }
     .sorted())
 }

@@ -3,13 +3,14 @@
 //! and introspection's values are the defaults; the overrides kept in `rubbie_table_metadata`
 //! win over them, and `null` in a change gives the default back. No metadata edit issues DDL.
 //!
-//! The metadata document carries all of it with tracking, roles, permissions and saved views,
-//! for export, diff, import and the list of entries the database no longer fits.
+//! The metadata document carries all of it with tracking, roles, permissions, saved views and
+//! diagram layouts, for export, diff, import and the list of entries the database no longer fits.
 
 mod apply;
 mod consistency;
 mod diff;
 mod document;
+pub(crate) mod layouts;
 mod overrides;
 mod store;
 

@@ -788,6 +788,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schema/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's diagram layout (empty until they save one). */
+        get: operations["get_layout"];
+        /**
+         * Saves the signed-in user's diagram layout over the one before: table positions (at most
+         *     5,000, coordinates within ±10,000,000) and the viewport (zoom 0.01 to 10).
+         */
+        put: operations["put_layout"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/config": {
         parameters: {
             query?: never;
@@ -1225,7 +1246,7 @@ export interface components {
             changes: components["schemas"]["DocumentChange"][];
             /**
              * @description Entries that do not fit the database: refused unless `allow_inconsistent`, then kept
-             *     (views of users this database lacks are left out).
+             *     (views and layouts of users this database lacks are left out).
              */
             inconsistencies: components["schemas"]["Inconsistency"][];
             /**
@@ -1495,6 +1516,17 @@ export interface components {
              */
             day: number;
         };
+        /** @description A user's diagram: table positions and the viewport. */
+        DiagramLayout: {
+            /**
+             * @description Where each table's node sits (its top-left corner), by table name; tables left out are
+             *     placed by the automatic layout. At most 5,000.
+             */
+            positions?: {
+                [key: string]: components["schemas"]["Position"];
+            };
+            viewport?: components["schemas"]["Viewport"] | null;
+        };
         /** @description A document to compare with what is stored. */
         DiffRequest: {
             /** @description The document, as `GET /api/v1/metadata` gives it. */
@@ -1513,9 +1545,12 @@ export interface components {
             after?: Record<string, never> | null;
             /** @description The entry now (null when added). */
             before?: Record<string, never> | null;
-            /** @description The entry: a table name, a role name, `role/table/operation` or `table/owner/name`. */
+            /**
+             * @description The entry: a table name, a role name, `role/table/operation`, `table/owner/name` or
+             *     (a layout) a username.
+             */
             object: string;
-            /** @description `tables`, `roles`, `permissions` or `saved_views`. */
+            /** @description `tables`, `roles`, `permissions`, `saved_views` or `diagram_layouts`. */
             section: string;
         };
         /** @description One table in the document. */
@@ -1696,12 +1731,12 @@ export interface components {
             /**
              * @description Names the entry, to drop it: `table:orders`, `column:orders.total`,
              *     `display_column:orders`, `default_sort:orders`, `permission:role/table/operation`,
-             *     `view:table/owner/name`.
+             *     `view:table/owner/name`, `layout:owner`.
              */
             id: string;
             /**
-             * @description `table`, `column`, `display_column`, `default_sort`, `permission`, `saved_view` or
-             *     `view_owner`.
+             * @description `table`, `column`, `display_column`, `default_sort`, `permission`, `saved_view`,
+             *     `view_owner` or `layout_owner`.
              */
             kind: string;
             /** @description The table (and column, role or view) it belongs to. */
@@ -1775,6 +1810,13 @@ export interface components {
         MetadataDocument: {
             /** @description The backend it was exported from (informative). */
             backend?: string;
+            /**
+             * @description Every user's ER diagram layout, by username (a view preference: saving one does not
+             *     move `resource_version`).
+             */
+            diagram_layouts?: {
+                [key: string]: components["schemas"]["DiagramLayout"];
+            };
             /** @description Every rule, by role, table and operation. */
             permissions?: components["schemas"]["Permission"][];
             /**
@@ -2126,6 +2168,19 @@ export interface components {
              * @description Open connections.
              */
             size: number;
+        };
+        /** @description A point on the canvas. */
+        Position: {
+            /**
+             * Format: double
+             * @description Within ±10,000,000.
+             */
+            x: number;
+            /**
+             * Format: double
+             * @description Within ±10,000,000.
+             */
+            y: number;
         };
         /** @description A draft select rule to try. */
         PreviewRequest: {
@@ -2947,6 +3002,24 @@ export interface components {
         ViewList: {
             /** @description The views. */
             views: components["schemas"]["SavedView"][];
+        };
+        /** @description Pan and zoom. */
+        Viewport: {
+            /**
+             * Format: double
+             * @description Within ±10,000,000.
+             */
+            x: number;
+            /**
+             * Format: double
+             * @description Within ±10,000,000.
+             */
+            y: number;
+            /**
+             * Format: double
+             * @description 0.01 to 10.
+             */
+            zoom: number;
         };
     };
     responses: never;
@@ -6279,6 +6352,118 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_layout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramLayout"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_layout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagramLayout"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagramLayout"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,6 +51,7 @@ export const SECTION_TITLES: Record<string, string> = {
   roles: 'Roles',
   permissions: 'Permissions',
   saved_views: 'Saved views',
+  diagram_layouts: 'Diagram layouts',
 }
 
 /** How many entries of each section a document holds, for the export card. */
