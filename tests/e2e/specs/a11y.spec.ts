@@ -23,6 +23,7 @@ const PAGES = [
   'migrations',
   'schema',
   'schema/orders?tab=metadata',
+  'schema?view=diagram',
   'metadata',
   'activity',
   'users',

@@ -109,3 +109,6 @@ export type MetadataOutcome = SuccessResponseJSON<paths['/api/v1/metadata/diff']
 export type DocumentChange = MetadataOutcome['changes'][number]
 export type Inconsistency = MetadataOutcome['inconsistencies'][number]
 export type InconsistencyList = SuccessResponseJSON<paths['/api/v1/metadata/inconsistencies']['get']>
+export type SchemaDocument = SuccessResponseJSON<paths['/api/v1/schema']['get']>
+export type SchemaTable = SchemaDocument['tables'][number]
+export type DiagramLayout = SuccessResponseJSON<paths['/api/v1/schema/layout']['get']>
