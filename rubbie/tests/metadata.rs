@@ -264,6 +264,20 @@ async fn the_schema_lists_every_table_with_relations_and_metadata() {
         assert_eq!(by_name("makers")["referenced_by"][0]["references_table"], "gadgets");
         assert_eq!(by_name("gadget_tags")["tracked"], false);
         assert!(column(gadgets, "price")["type"].is_string());
+        // Keys' actions and CHECK constraints, as each database reports them.
+        let fk = &gadgets["foreign_keys"][0];
+        // the default: MariaDB says RESTRICT (what InnoDB's NO ACTION does), the others NO ACTION
+        let default = if backend == rubbie::Backend::Mysql { "RESTRICT" } else { "NO ACTION" };
+        assert_eq!((&fk["on_delete"], &fk["on_update"]), (&json!(default), &json!(default)), "{backend:?}");
+        let tags = by_name("gadget_tags");
+        assert_eq!(tags["foreign_keys"][0]["on_delete"], "CASCADE", "{backend:?}");
+        let checks = gadgets["checks"].as_array().unwrap();
+        let price: Vec<&Value> =
+            checks.iter().filter(|c| c["expression"].as_str().unwrap().contains("price")).collect();
+        assert_eq!(price.len(), 1, "{backend:?}: {checks:?}");
+        assert!(price[0]["expression"].as_str().unwrap().contains(">="), "{backend:?}: {checks:?}");
+        assert_eq!(price[0]["name"].is_string(), backend != rubbie::Backend::Sqlite, "{backend:?}: {checks:?}");
+        assert!(checks.iter().all(|c| !c["expression"].as_str().unwrap().contains("json_valid")), "{backend:?}");
 
         // A role sees the tables it may read, shaped, and nothing untracked.
         admin.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "crew"}))).await;
@@ -277,6 +291,15 @@ async fn the_schema_lists_every_table_with_relations_and_metadata() {
             seen["tables"][0]["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         assert_eq!(columns, ["id", "name"]);
         assert_eq!(seen["tables"][0]["row_estimate"], Value::Null);
+        assert_eq!(seen["tables"][0]["checks"], json!([]), "a CHECK may name any column");
+        assert_eq!(seen["tables"][0]["foreign_keys"], json!([]), "maker_id is not the role's to see");
+        let indexed: Vec<&Value> = seen["tables"][0]["indexes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["columns"].as_array().unwrap())
+            .collect();
+        assert!(indexed.iter().all(|c| *c == "id" || *c == "name"), "{backend:?}: {indexed:?}");
         t.cleanup().await;
     }
 }

@@ -97,6 +97,33 @@ pub struct ForeignKey {
     pub references_table: String,
     /// Referenced columns (of the referenced table).
     pub references_columns: Vec<String>,
+    /// What deleting a referenced row does: `NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or
+    /// `SET DEFAULT`.
+    pub on_delete: String,
+    /// What changing a referenced key does (the same values).
+    pub on_update: String,
+}
+
+impl ForeignKey {
+    /// A key with the databases' default actions (`NO ACTION`), for introspection to fill in.
+    pub(crate) fn new(
+        name: String,
+        columns: Vec<String>,
+        references_table: String,
+        references_columns: Vec<String>,
+    ) -> Self {
+        let action = "NO ACTION".to_owned();
+        ForeignKey { name, columns, references_table, references_columns, on_delete: action.clone(), on_update: action }
+    }
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Check {
+    /// Constraint name (null for an unnamed one on SQLite).
+    pub name: Option<String>,
+    /// The condition, as the database gives it back.
+    pub expression: String,
 }
 
 /// An index.
@@ -173,6 +200,8 @@ pub struct Table {
     pub referenced_by: Vec<ForeignKey>,
     /// Indexes.
     pub indexes: Vec<Index>,
+    /// CHECK constraints (unique constraints are among `indexes`, as `unique`).
+    pub checks: Vec<Check>,
 }
 
 impl Table {
@@ -191,6 +220,7 @@ impl Table {
             foreign_keys: Vec::new(),
             referenced_by: Vec::new(),
             indexes: Vec::new(),
+            checks: Vec::new(),
         }
     }
 

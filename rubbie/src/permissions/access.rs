@@ -148,6 +148,12 @@ impl Access {
             }
             readable || writable
         });
+        // Nothing that names a column the role cannot see: indexes over them, keys through
+        // them, and CHECK expressions (free text, so none at all).
+        let seen = |c: &String| shaped.columns.iter().any(|col| &col.name == c);
+        shaped.indexes.retain(|i| i.columns.iter().all(seen));
+        shaped.foreign_keys.retain(|fk| fk.columns.iter().all(seen));
+        shaped.checks.clear();
         Some(shaped)
     }
 

@@ -320,12 +320,12 @@ mod tests {
     }
 
     fn schema() -> Schema {
-        let fk = ForeignKey {
-            name: "orders_customer_id_fkey".into(),
-            columns: vec!["customer_id".into()],
-            references_table: "customers".into(),
-            references_columns: vec!["id".into()],
-        };
+        let fk = ForeignKey::new(
+            "orders_customer_id_fkey".into(),
+            vec!["customer_id".into()],
+            "customers".into(),
+            vec!["id".into()],
+        );
         let orders_columns = vec![
             column("id", ColumnKind::Integer, "bigint"),
             column("customer_id", ColumnKind::Integer, "bigint"),

@@ -1408,6 +1408,13 @@ export interface components {
          * @enum {string}
          */
         Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "metadata" | "view" | "session" | "migration" | "sql" | "audit";
+        /** @description A CHECK constraint. */
+        Check: {
+            /** @description The condition, as the database gives it back. */
+            expression: string;
+            /** @description Constraint name (null for an unnamed one on SQLite). */
+            name?: string | null;
+        };
         /** @description One column of a table. */
         Column: {
             /** @description Filled by the database (serial, identity, auto_increment, SQLite rowid alias). */
@@ -1653,6 +1660,13 @@ export interface components {
             columns: string[];
             /** @description Constraint name (may be synthesised on SQLite). */
             name: string;
+            /**
+             * @description What deleting a referenced row does: `NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or
+             *     `SET DEFAULT`.
+             */
+            on_delete: string;
+            /** @description What changing a referenced key does (the same values). */
+            on_update: string;
             /** @description Referenced columns (of the referenced table). */
             references_columns: string[];
             /** @description For outgoing keys the referenced table; for incoming keys the referencing table. */
@@ -2806,6 +2820,8 @@ export interface components {
         };
         /** @description One table with everything rubbie knows about it. */
         Table: {
+            /** @description CHECK constraints (unique constraints are among `indexes`, as `unique`). */
+            checks: components["schemas"]["Check"][];
             /** @description Columns in database order. */
             columns: components["schemas"]["Column"][];
             /** @description The sort of a listing that asks for none, in the `order_by` syntax (console metadata). */

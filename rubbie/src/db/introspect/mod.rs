@@ -7,7 +7,7 @@ mod sqlite;
 
 use std::collections::HashMap;
 
-use super::schema::{Column, ColumnKind, ColumnRef, ForeignKey, Index, Schema, Table, TableSource, humanize};
+use super::schema::{Check, Column, ColumnKind, ColumnRef, ForeignKey, Index, Schema, Table, TableSource, humanize};
 use super::{Backend, Database};
 use crate::error::Result;
 use crate::model::ModelInfo;
@@ -40,12 +40,19 @@ pub(crate) struct RawForeignKey {
     pub key: ForeignKey,
 }
 
+/// A CHECK constraint as the catalogue describes it.
+pub(crate) struct RawCheck {
+    pub table: String,
+    pub check: Check,
+}
+
 /// Everything one catalogue read returns.
 #[derive(Default)]
 pub(crate) struct Catalogue {
     pub columns: Vec<RawColumn>,
     pub indexes: Vec<RawIndex>,
     pub foreign_keys: Vec<RawForeignKey>,
+    pub checks: Vec<RawCheck>,
 }
 
 /// Whether a table is rubbie's own or another tool's bookkeeping, never shown to users.
@@ -133,6 +140,11 @@ fn build_schema(backend: Backend, cat: Catalogue, models: &[&'static ModelInfo])
         let incoming = ForeignKey { references_table: fk.table.clone(), ..fk.key.clone() };
         tables[to].referenced_by.push(incoming);
         tables[from].foreign_keys.push(fk.key);
+    }
+    for raw in cat.checks {
+        if let Some(&i) = position.get(&raw.table) {
+            tables[i].checks.push(raw.check);
+        }
     }
     for table in &mut tables {
         apply_keys(table);

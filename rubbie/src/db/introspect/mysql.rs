@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use sqlx::MySqlPool;
 
-use super::{Catalogue, RawColumn, RawForeignKey, RawIndex, parse_quoted_list};
-use crate::db::schema::ForeignKey;
+use super::{Catalogue, RawCheck, RawColumn, RawForeignKey, RawIndex, parse_quoted_list};
+use crate::db::schema::{Check, ForeignKey};
 use crate::error::Result;
 
 const COLUMNS: &str = r#"
@@ -28,11 +28,31 @@ WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL -- functional index 
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"#;
 
 const FOREIGN_KEYS: &str = r#"
-SELECT CAST(CONSTRAINT_NAME AS CHAR), CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
-       CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR)
-FROM information_schema.KEY_COLUMN_USAGE
-WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
-ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"#;
+SELECT CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.TABLE_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
+       CAST(k.REFERENCED_TABLE_NAME AS CHAR), CAST(k.REFERENCED_COLUMN_NAME AS CHAR),
+       CAST(COALESCE(r.DELETE_RULE, 'NO ACTION') AS CHAR), CAST(COALESCE(r.UPDATE_RULE, 'NO ACTION') AS CHAR)
+FROM information_schema.KEY_COLUMN_USAGE k
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.TABLE_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"#;
+
+/// Every CHECK but MariaDB's own `json_valid` ones (those say "JSON", see below). MariaDB names
+/// checks per table and has `TABLE_NAME` here; MySQL 8 names them per schema and has not, so it
+/// is asked through `TABLE_CONSTRAINTS` when the first form fails.
+const CHECKS_MARIADB: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE() AND CHECK_CLAUSE NOT LIKE 'json_valid(%'
+ORDER BY TABLE_NAME, CONSTRAINT_NAME"#;
+
+const CHECKS_MYSQL: &str = r#"
+SELECT CAST(t.TABLE_NAME AS CHAR), CAST(c.CONSTRAINT_NAME AS CHAR), CAST(c.CHECK_CLAUSE AS CHAR)
+FROM information_schema.CHECK_CONSTRAINTS c
+JOIN information_schema.TABLE_CONSTRAINTS t
+  ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+WHERE c.CONSTRAINT_SCHEMA = DATABASE()
+ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME"#;
 
 /// MariaDB's JSON is LONGTEXT with a `json_valid(col)` CHECK; MySQL 8 has a real JSON type and
 /// no TABLE_NAME here, so a failure of this query just means "nothing to fix".
@@ -87,8 +107,9 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
             }),
         }
     }
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
-    for (name, table, column, ref_table, ref_column) in rows {
+    type ForeignKeyRow = (String, String, String, String, String, String, String);
+    let rows: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    for (name, table, column, ref_table, ref_column, on_delete, on_update) in rows {
         match cat.foreign_keys.last_mut() {
             Some(last) if last.table == table && last.key.name == name => {
                 last.key.columns.push(column);
@@ -97,13 +118,19 @@ pub(super) async fn read(pool: &MySqlPool) -> Result<Catalogue> {
             _ => cat.foreign_keys.push(RawForeignKey {
                 table,
                 key: ForeignKey {
-                    name,
-                    columns: vec![column],
-                    references_table: ref_table,
-                    references_columns: vec![ref_column],
+                    on_delete,
+                    on_update,
+                    ..ForeignKey::new(name, vec![column], ref_table, vec![ref_column])
                 },
             }),
         }
+    }
+    let checks: Vec<(String, String, String)> = match sqlx::query_as(CHECKS_MARIADB).fetch_all(pool).await {
+        Ok(rows) => rows,
+        Err(_) => sqlx::query_as(CHECKS_MYSQL).fetch_all(pool).await?,
+    };
+    for (table, name, expression) in checks {
+        cat.checks.push(RawCheck { table, check: Check { name: Some(name), expression } });
     }
     Ok(cat)
 }

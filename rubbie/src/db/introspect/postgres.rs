@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use super::{Catalogue, RawColumn, RawForeignKey, RawIndex};
-use crate::db::schema::ForeignKey;
+use super::{Catalogue, RawCheck, RawColumn, RawForeignKey, RawIndex};
+use crate::db::schema::{Check, ForeignKey};
 use crate::error::Result;
 
 const COLUMNS: &str = r#"
@@ -37,12 +37,21 @@ SELECT con.conname::text, c.relname::text, f.relname::text,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o),
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o),
+       con.confdeltype::text, con.confupdtype::text
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_class f ON f.oid = con.confrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = 'f' AND n.nspname = current_schema()
+ORDER BY c.relname, con.conname"#;
+
+const CHECKS: &str = r#"
+SELECT c.relname::text, con.conname::text, pg_get_constraintdef(con.oid)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'c' AND n.nspname = current_schema()
 ORDER BY c.relname, con.conname"#;
 
 const ESTIMATES: &str = r#"
@@ -52,7 +61,7 @@ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND ($1::text IS 
 
 type ColumnRow = (String, String, String, bool, Option<String>, bool, Option<Vec<String>>, bool);
 type IndexRow = (String, String, bool, bool, Vec<String>);
-type ForeignKeyRow = (String, String, String, Vec<String>, Vec<String>);
+type ForeignKeyRow = (String, String, String, Vec<String>, Vec<String>, String, String);
 
 pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
@@ -65,9 +74,18 @@ pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
         cat.indexes.push(RawIndex { table, name, columns, unique, primary });
     }
     let fks: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
-    for (name, table, references_table, columns, references_columns) in fks {
-        cat.foreign_keys
-            .push(RawForeignKey { table, key: ForeignKey { name, columns, references_table, references_columns } });
+    for (name, table, references_table, columns, references_columns, on_delete, on_update) in fks {
+        let key = ForeignKey {
+            on_delete: action(&on_delete).into(),
+            on_update: action(&on_update).into(),
+            ..ForeignKey::new(name, columns, references_table, references_columns)
+        };
+        cat.foreign_keys.push(RawForeignKey { table, key });
+    }
+    let checks: Vec<(String, String, String)> = sqlx::query_as(CHECKS).fetch_all(pool).await?;
+    for (table, name, definition) in checks {
+        let expression = definition.strip_prefix("CHECK ").unwrap_or(&definition).to_owned();
+        cat.checks.push(RawCheck { table, check: Check { name: Some(name), expression } });
     }
     Ok(cat)
 }
@@ -84,6 +102,17 @@ SELECT concat_ws(':',
   (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_attrdef),
   (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_constraint),
   (SELECT count(*) || '/' || COALESCE(sum(xmin::text::bigint), 0) FROM pg_enum))"#;
+
+/// `pg_constraint.confdeltype`/`confupdtype` spelled out.
+fn action(code: &str) -> &'static str {
+    match code {
+        "r" => "RESTRICT",
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        _ => "NO ACTION",
+    }
+}
 
 pub(super) async fn fingerprint(pool: &PgPool) -> Result<String> {
     let (text,): (String,) = sqlx::query_as(FINGERPRINT).fetch_one(pool).await?;

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use sqlx::{AssertSqlSafe, SqlitePool};
 
-use super::{Catalogue, RawColumn, RawForeignKey, RawIndex, is_internal_table, parse_quoted_list};
+use super::{Catalogue, RawCheck, RawColumn, RawForeignKey, RawIndex, is_internal_table, parse_quoted_list};
 use crate::db::Backend;
 use crate::db::json_row::quote_ident;
-use crate::db::schema::ForeignKey;
+use crate::db::schema::{Check, ForeignKey};
 use crate::error::Result;
 
 pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
@@ -74,26 +74,24 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
                 primary: false,
             });
         }
-        let fks: Vec<(i64, String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?) ORDER BY id, seq")
-                .bind(&table)
-                .fetch_all(pool)
-                .await?;
+        let fks: Vec<(i64, String, String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+        )
+        .bind(&table)
+        .fetch_all(pool)
+        .await?;
         let mut current: Option<(i64, ForeignKey)> = None;
-        for (id, target, from, to) in fks {
+        for (id, target, from, to, on_delete, on_update) in fks {
             if current.as_ref().is_none_or(|(cid, _)| *cid != id) {
                 if let Some((_, key)) = current.take() {
                     cat.foreign_keys.push(RawForeignKey { table: table.clone(), key });
                 }
-                current = Some((
-                    id,
-                    ForeignKey {
-                        name: format!("{table}_fk{id}"),
-                        columns: Vec::new(),
-                        references_table: target.clone(),
-                        references_columns: Vec::new(),
-                    },
-                ));
+                let key = ForeignKey {
+                    on_delete,
+                    on_update,
+                    ..ForeignKey::new(format!("{table}_fk{id}"), Vec::new(), target.clone(), Vec::new())
+                };
+                current = Some((id, key));
             }
             let (_, key) = current.as_mut().expect("set above");
             key.columns.push(from);
@@ -104,8 +102,86 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
         if let Some((_, key)) = current {
             cat.foreign_keys.push(RawForeignKey { table: table.clone(), key });
         }
+        cat.checks.extend(checks_in(&create_sql).into_iter().map(|check| RawCheck { table: table.clone(), check }));
     }
     Ok(cat)
+}
+
+/// The CHECK constraints of a CREATE TABLE statement (SQLite keeps no catalogue of them): each
+/// `CHECK (...)` outside quotes, with the name of a `CONSTRAINT name` right before it.
+fn checks_in(create_sql: &str) -> Vec<Check> {
+    let bytes = create_sql.as_bytes();
+    let mut found = Vec::new();
+    let mut words: Vec<&str> = Vec::new(); // the last two words before the current position
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // quoted text and identifiers: skipped whole ('' and "" escape their quote)
+            q @ (b'\'' | b'"' | b'`' | b'[') => {
+                let close = if q == b'[' { b']' } else { q };
+                let start = i;
+                i += 1;
+                while i < bytes.len() && !(bytes[i] == close && bytes.get(i + 1) != Some(&close)) {
+                    i += if bytes[i] == close { 2 } else { 1 };
+                }
+                i += 1;
+                words.push(create_sql.get(start..i.min(bytes.len())).unwrap_or(""));
+            }
+            b if b.is_ascii_alphanumeric() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let word = &create_sql[start..i];
+                if word.eq_ignore_ascii_case("check") {
+                    let Some(open) = create_sql[i..].find('(').map(|at| i + at) else { break };
+                    if !create_sql[i..open].trim().is_empty() {
+                        words.push(word);
+                        continue;
+                    }
+                    let Some(close) = matching_paren(bytes, open) else { break };
+                    let name = match words.as_slice() {
+                        [.., constraint, name] if constraint.eq_ignore_ascii_case("constraint") => {
+                            Some(name.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']')).to_owned())
+                        }
+                        _ => None,
+                    };
+                    found.push(Check { name, expression: create_sql[open + 1..close].trim().to_owned() });
+                    i = close + 1;
+                    words.clear();
+                } else {
+                    words.push(word);
+                }
+            }
+            _ => i += 1,
+        }
+        if words.len() > 2 {
+            words.remove(0);
+        }
+    }
+    found
+}
+
+/// The index of the `)` that closes the `(` at `open`, skipping quoted text.
+fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"' | b'`') => quote = Some(b),
+            (None, b'(') => depth += 1,
+            (None, b')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The schema cookie: SQLite bumps it on every schema change, by any connection.
@@ -175,7 +251,18 @@ fn check_in_list(create_sql: &str, column: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_in_list;
+    use super::{check_in_list, checks_in};
+
+    #[test]
+    fn finds_check_constraints_named_or_not_and_skips_quoted_text() {
+        let sql = "CREATE TABLE t (id INTEGER, price NUMERIC CHECK (price >= 0), note TEXT DEFAULT 'check (no)', \
+                   \"check\" TEXT, CONSTRAINT \"t_range\" CHECK ((id > 0) AND (note <> ')')), [checked] INT)";
+        let found = checks_in(sql);
+        let got: Vec<(Option<&str>, &str)> = found.iter().map(|c| (c.name.as_deref(), c.expression.as_str())).collect();
+        assert_eq!(got, [(None, "price >= 0"), (Some("t_range"), "(id > 0) AND (note <> ')')")]);
+        assert!(checks_in("CREATE TABLE t (a CHECK (a > 0").is_empty(), "unclosed: nothing, no panic");
+        assert!(checks_in("CREATE TABLE x (checksum TEXT)").is_empty());
+    }
 
     #[test]
     fn finds_enum_values_in_check_constraints() {

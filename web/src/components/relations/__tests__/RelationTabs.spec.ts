@@ -16,8 +16,8 @@ const orders = {
   columns: [col('id', { primary_key: true }), col('customer_id', { references: { table: 'customers', column: 'id' } }), col('status', { kind: 'text' })],
 }
 const relations: ForeignKey[] = [
-  { name: 'orders_fk0', columns: ['customer_id'], references_table: 'orders', references_columns: ['id'] },
-  { name: 'reviews_fk0', columns: ['author_id'], references_table: 'reviews', references_columns: ['id'] },
+  { name: 'orders_fk0', columns: ['customer_id'], references_table: 'orders', references_columns: ['id'], on_delete: 'NO ACTION', on_update: 'NO ACTION' },
+  { name: 'reviews_fk0', columns: ['author_id'], references_table: 'reviews', references_columns: ['id'], on_delete: 'NO ACTION', on_update: 'NO ACTION' },
 ]
 
 async function mountTabs(visible?: string[]) {
