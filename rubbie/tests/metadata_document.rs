@@ -259,6 +259,7 @@ async fn malformed_documents_are_refused_before_anything() {
             with(&|d| d["saved_views"] = json!([{"table": "gadgets", "owner": "admin", "name": "  "}])),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        (with(&|d| d["tables"]["t".repeat(191)] = json!({"tracked": true})), StatusCode::UNPROCESSABLE_ENTITY),
     ];
     for (document, status) in cases {
         let reply = apply(&mut admin, &document, &version, true).await;
@@ -346,6 +347,31 @@ async fn diagram_layouts_are_per_user_checked_and_travel_in_the_document() {
         let stored = admin.get(DOC).await.json;
         assert!(stored["diagram_layouts"].get("stranger").is_none());
         assert!(stored["diagram_layouts"].get("vera").is_none(), "vera saved none");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_big_document_imports_and_its_audit_entry_keeps_it_whole() {
+    for t in TestDb::all().await {
+        let t = t.with_fixture().await;
+        let backend = t.backend();
+        let mut admin = Client::signed_in(&t.db).await;
+        let mut doc = admin.get(DOC).await.json;
+        for i in 0..100 {
+            let description = format!("{i} {}", "d".repeat(3990));
+            doc["tables"][format!("planned_{i:03}")] =
+                json!({"tracked": false, "metadata": {"description": description}});
+        }
+        let applied = apply(&mut admin, &doc, &doc["resource_version"].clone(), true).await;
+        assert_eq!(applied.status, StatusCode::OK, "{backend:?}: {}", &applied.text[..applied.text.len().min(400)]);
+        let stored = admin.get(DOC).await.json;
+        assert_eq!(stored["tables"]["planned_099"]["metadata"]["description"].as_str().unwrap().len(), 3993);
+        let entries = admin.get("/admin/api/v1/audit?category=metadata&action=apply").await.json;
+        let entry = admin.get(&format!("/admin/api/v1/audit/{}", entries["entries"][0]["id"])).await.json;
+        assert_eq!(entry["after"]["tables"].as_object().unwrap().len(), stored["tables"].as_object().unwrap().len());
+        let verify = admin.get("/admin/api/v1/audit/verify").await.json;
+        assert_eq!(verify["ok"], true, "{backend:?}: {verify}");
         t.cleanup().await;
     }
 }

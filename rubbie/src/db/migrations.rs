@@ -16,6 +16,8 @@ struct Migration {
     /// `(table, column, definition)` added first where missing: `ALTER TABLE ... ADD COLUMN` has
     /// no `IF NOT EXISTS` on SQLite or MySQL, so the catalogue is asked instead.
     add_columns: &'static [(&'static str, &'static str, &'static str)],
+    /// Run last, on MySQL/MariaDB only (statements that are idempotent by nature, like MODIFY).
+    mysql: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS rubbie_api_tokens (
 );
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 2,
@@ -78,6 +81,7 @@ CREATE TABLE IF NOT EXISTS rubbie_explorer_requests (
 {create_index:rubbie_explorer_requests_user ON rubbie_explorer_requests (user_id, kind, id)}
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 3,
@@ -98,6 +102,7 @@ CREATE TABLE IF NOT EXISTS rubbie_permissions (
 );
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 4,
@@ -122,6 +127,7 @@ CREATE TABLE IF NOT EXISTS rubbie_saved_views (
 );
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 5,
@@ -135,6 +141,7 @@ CREATE TABLE IF NOT EXISTS rubbie_login_attempts (
 {create_index:rubbie_login_attempts_window ON rubbie_login_attempts (window_start)}
 ",
         add_columns: &[],
+        mysql: "",
     },
     // Indexes serve a row's history, the category and table filters, and retention by age; the
     // user and request filters walk the log newest first (every index costs each write).
@@ -186,6 +193,7 @@ CREATE TABLE IF NOT EXISTS rubbie_leases (
 );
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 7,
@@ -218,6 +226,7 @@ CREATE TABLE IF NOT EXISTS rubbie_migration_events (
 {create_index:rubbie_migration_events_version ON rubbie_migration_events (version, run_id, seq)}
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 8,
@@ -253,6 +262,7 @@ CREATE TABLE IF NOT EXISTS rubbie_sql_snippets (
 {create_index:rubbie_sql_snippets_user ON rubbie_sql_snippets (user_id, name)}
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 9,
@@ -268,6 +278,7 @@ CREATE TABLE IF NOT EXISTS rubbie_session_details (
 {create_index:rubbie_session_details_user ON rubbie_session_details (user_id)}
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 10,
@@ -280,6 +291,7 @@ CREATE TABLE IF NOT EXISTS rubbie_secrets (
 );
 ",
         add_columns: &[("rubbie_users", "managed_by", "VARCHAR(16) NOT NULL DEFAULT 'rubbie'")],
+        mysql: "",
     },
     Migration {
         version: 11,
@@ -293,6 +305,7 @@ CREATE TABLE IF NOT EXISTS rubbie_table_metadata (
 );
 ",
         add_columns: &[],
+        mysql: "",
     },
     Migration {
         version: 12,
@@ -305,6 +318,16 @@ CREATE TABLE IF NOT EXISTS rubbie_diagram_layouts (
 );
 ",
         add_columns: &[("rubbie_audit_chains", "changes", "BIGINT NOT NULL DEFAULT 0")],
+        // MySQL's TEXT holds 64 KiB: a metadata document in an audit entry, a table's overrides
+        // with long descriptions or a 5,000-table layout outgrow it (the others' TEXT has no limit).
+        mysql: "
+ALTER TABLE rubbie_audit MODIFY before_json LONGTEXT NULL, MODIFY after_json LONGTEXT NULL,
+    MODIFY changed LONGTEXT NULL, MODIFY detail LONGTEXT NULL;
+ALTER TABLE rubbie_table_metadata MODIFY overrides LONGTEXT NOT NULL;
+ALTER TABLE rubbie_permissions MODIFY rule LONGTEXT NOT NULL;
+ALTER TABLE rubbie_saved_views MODIFY definition LONGTEXT NOT NULL;
+ALTER TABLE rubbie_diagram_layouts MODIFY layout LONGTEXT NOT NULL;
+",
     },
 ];
 
@@ -350,6 +373,9 @@ pub async fn run(db: &Database) -> Result<()> {
         // A step that only adds columns has no SQL (MySQL refuses an empty query).
         if !migration.sql.trim().is_empty() {
             db.execute_trusted(render(db.backend(), migration.sql)).await?;
+        }
+        if db.backend() == Backend::Mysql && !migration.mysql.trim().is_empty() {
+            db.execute_trusted(migration.mysql.to_owned()).await?;
         }
         let record = Query::insert()
             .into_table("rubbie_schema_version")

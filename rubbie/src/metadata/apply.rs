@@ -139,6 +139,18 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
     if let Some((section, n)) = sizes.iter().find(|(_, n)| *n > MAX_ENTRIES) {
         return Err(Error::BadRequest(format!("{section}: {n} entries, at most {MAX_ENTRIES}")));
     }
+    // rubbie's tables keep table names in 190 characters (no database allows longer ones)
+    let long = doc
+        .tables
+        .keys()
+        .chain(doc.permissions.iter().map(|p| &p.table))
+        .chain(doc.saved_views.iter().map(|v| &v.table));
+    if let Some(name) = long.into_iter().find(|n| n.is_empty() || n.chars().count() > 190) {
+        return Err(Error::field(
+            "tables",
+            format!("table names are 1 to 190 characters: {:?}", crate::audit::record::cut(name, 40)),
+        ));
+    }
     for (name, table) in &doc.tables {
         table.metadata.check_sizes().map_err(|e| Error::field(&format!("tables.{name}"), e.to_string()))?;
     }
