@@ -358,7 +358,8 @@ async fn a_big_document_imports_and_its_audit_entry_keeps_it_whole() {
         let backend = t.backend();
         let mut admin = Client::signed_in(&t.db).await;
         let mut doc = admin.get(DOC).await.json;
-        for i in 0..100 {
+        // 800 described tables: 3.2 MB, over the API's usual 2 MiB body limit
+        for i in 0..800 {
             let description = format!("{i} {}", "d".repeat(3990));
             doc["tables"][format!("planned_{i:03}")] =
                 json!({"tracked": false, "metadata": {"description": description}});
@@ -366,12 +367,19 @@ async fn a_big_document_imports_and_its_audit_entry_keeps_it_whole() {
         let applied = apply(&mut admin, &doc, &doc["resource_version"].clone(), true).await;
         assert_eq!(applied.status, StatusCode::OK, "{backend:?}: {}", &applied.text[..applied.text.len().min(400)]);
         let stored = admin.get(DOC).await.json;
-        assert_eq!(stored["tables"]["planned_099"]["metadata"]["description"].as_str().unwrap().len(), 3993);
+        assert_eq!(stored["tables"]["planned_799"]["metadata"]["description"].as_str().unwrap().len(), 3994);
         let entries = admin.get("/admin/api/v1/audit?category=metadata&action=apply").await.json;
         let entry = admin.get(&format!("/admin/api/v1/audit/{}", entries["entries"][0]["id"])).await.json;
         assert_eq!(entry["after"]["tables"].as_object().unwrap().len(), stored["tables"].as_object().unwrap().len());
         let verify = admin.get("/admin/api/v1/audit/verify").await.json;
         assert_eq!(verify["ok"], true, "{backend:?}: {verify}");
+        let huge =
+            json!({"document": {"rubbie_metadata": 1, "backend": "x".repeat(17 * 1024 * 1024)}, "resource_version": 0});
+        assert_error(
+            &admin.send(Method::POST, "/admin/api/v1/metadata/apply", Some(huge)).await,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        );
         t.cleanup().await;
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
@@ -17,13 +17,20 @@ use crate::error::{Error, Result};
 use crate::metadata::{self, ApplyOutcome, Inconsistency, MetadataDocument};
 use crate::state::AppState;
 
+/// Largest document a diff or an apply takes: the API's usual 2 MiB is less than the export of
+/// a big schema with descriptions (1,000 tables with a few described columns each).
+const DOCUMENT_LIMIT: usize = 16 * 1024 * 1024;
+
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/metadata", get(export))
+    let documents = Router::new()
         .route("/api/v1/metadata/diff", post(diff))
         .route("/api/v1/metadata/apply", post(apply))
+        .layer(DefaultBodyLimit::max(DOCUMENT_LIMIT));
+    Router::new()
+        .route("/api/v1/metadata", get(export))
         .route("/api/v1/metadata/inconsistencies", get(inconsistencies))
         .route("/api/v1/metadata/inconsistencies/drop", post(drop_inconsistencies))
+        .merge(documents)
 }
 
 /// A document to compare with what is stored.
@@ -81,10 +88,10 @@ pub(crate) async fn export(
 }
 
 /// What importing a document would change, and which of its entries do not fit the database.
-/// Changes nothing.
+/// Changes nothing. Documents up to 16 MiB (413 past it).
 #[utoipa::path(post, path = "/api/v1/metadata/diff", tag = "metadata", request_body = DiffRequest,
     responses((status = 200, body = ApplyOutcome), (status = 400, body = crate::error::ErrorBody),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn diff(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
@@ -99,7 +106,8 @@ pub(crate) async fn diff(
 /// and `allow_inconsistent` is not set (each named under `fields`).
 #[utoipa::path(post, path = "/api/v1/metadata/apply", tag = "metadata", request_body = ApplyRequest,
     responses((status = 200, body = ApplyOutcome), (status = 400, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+              (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn apply(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,

@@ -135,6 +135,7 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
         ("roles", doc.roles.len()),
         ("permissions", doc.permissions.len()),
         ("saved_views", doc.saved_views.len()),
+        ("diagram_layouts", doc.diagram_layouts.len()),
     ];
     if let Some((section, n)) = sizes.iter().find(|(_, n)| *n > MAX_ENTRIES) {
         return Err(Error::BadRequest(format!("{section}: {n} entries, at most {MAX_ENTRIES}")));

@@ -470,7 +470,7 @@ export interface paths {
         put?: never;
         /**
          * What importing a document would change, and which of its entries do not fit the database.
-         *     Changes nothing.
+         *     Changes nothing. Documents up to 16 MiB (413 past it).
          */
         post: operations["diff"];
         delete?: never;
@@ -4872,7 +4872,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is larger than the limit (code `too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,7 +4946,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is larger than the limit (code `too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
