@@ -105,7 +105,7 @@ async fn settings_describe_the_server_and_redact_secrets() {
         assert_eq!(server.json["rubbie_version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(server.json["tables_count"], 0, "no models here, and nothing tracked yet");
         assert_eq!(server.json["untracked_tables_count"], 3);
-        assert_eq!(server.json["internal_schema_version"], 11);
+        assert_eq!(server.json["internal_schema_version"], 12);
         assert!(server.json["pool"]["max_connections"].as_u64().unwrap() >= 1);
         assert!(server.json["uptime_seconds"].is_u64());
 
