@@ -13,6 +13,15 @@ where
     Option::<serde_json::Number>::deserialize(d)?.map(|n| integer::<D::Error, T>(&n)).transpose()
 }
 
+/// An integer that also takes integral floats (`7.0`).
+pub(crate) fn int<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + TryFrom<u64>,
+{
+    integer::<D::Error, T>(&serde_json::Number::deserialize(d)?)
+}
+
 /// An optional list of integers that also takes integral floats.
 pub(crate) fn opt_ints<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
 where

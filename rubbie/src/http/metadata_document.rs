@@ -49,6 +49,7 @@ pub struct ApplyRequest {
     pub document: MetadataDocument,
     /// The version the document was prepared against (`resource_version` of the export or the
     /// diff); 409 when the stored metadata changed since.
+    #[serde(deserialize_with = "super::lenient::int")]
     pub resource_version: i64,
     /// Store entries that refer to tables or columns the database lacks instead of refusing
     /// (they are listed as inconsistencies until fixed or dropped).
@@ -73,6 +74,7 @@ pub struct DropRequest {
     #[schema(min_items = 1, max_items = 10000)]
     pub ids: Vec<String>,
     /// The version the list was read at; 409 when the metadata changed since.
+    #[serde(deserialize_with = "super::lenient::int")]
     pub resource_version: i64,
 }
 

@@ -108,10 +108,10 @@ async fn write(
 }
 
 /// The entries that cannot be stored even when inconsistency is allowed: views and layouts of
-/// users this database does not have. The others are kept, as Hasura keeps inconsistent metadata, and
+/// users this database does not have, and entries for table names no table can have. The others are kept, as Hasura keeps inconsistent metadata, and
 /// listed until a table comes back or an admin drops them.
 fn unstorable(inconsistencies: &[Inconsistency]) -> HashSet<String> {
-    let owners = [consistency::VIEW_OWNER, consistency::LAYOUT_OWNER];
+    let owners = [consistency::VIEW_OWNER, consistency::LAYOUT_OWNER, consistency::TABLE_NAME];
     inconsistencies.iter().filter(|i| owners.contains(&i.kind.as_str())).map(|i| i.id.clone()).collect()
 }
 
@@ -139,18 +139,6 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
     ];
     if let Some((section, n)) = sizes.iter().find(|(_, n)| *n > MAX_ENTRIES) {
         return Err(Error::BadRequest(format!("{section}: {n} entries, at most {MAX_ENTRIES}")));
-    }
-    // rubbie's tables keep table names in 190 characters (no database allows longer ones)
-    let long = doc
-        .tables
-        .keys()
-        .chain(doc.permissions.iter().map(|p| &p.table))
-        .chain(doc.saved_views.iter().map(|v| &v.table));
-    if let Some(name) = long.into_iter().find(|n| n.is_empty() || n.chars().count() > 190) {
-        return Err(Error::field(
-            "tables",
-            format!("table names are 1 to 190 characters: {:?}", crate::audit::record::cut(name, 40)),
-        ));
     }
     for (name, table) in &doc.tables {
         table.metadata.check_sizes().map_err(|e| Error::field(&format!("tables.{name}"), e.to_string()))?;

@@ -17,6 +17,12 @@ use crate::query::{order, read};
 /// The kinds of entries whose owner has no account here: they cannot be stored at all.
 pub(crate) const VIEW_OWNER: &str = "view_owner";
 pub(crate) const LAYOUT_OWNER: &str = "layout_owner";
+/// The kind of an entry for a table name rubbie cannot store (empty, or over 190 characters).
+pub(crate) const TABLE_NAME: &str = "table_name";
+
+fn storable(table: &str) -> bool {
+    !table.is_empty() && table.chars().count() <= 190
+}
 
 /// One entry that does not fit the database.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -65,6 +71,16 @@ impl Catalogue<'_> {
 pub(crate) fn check(doc: &MetadataDocument, catalogue: &Catalogue<'_>) -> Vec<Inconsistency> {
     let mut found = Vec::new();
     for (name, entry) in &doc.tables {
+        if !storable(name) {
+            found.push(problem(
+                table_id(name),
+                TABLE_NAME,
+                name,
+                "table names are 1 to 190 characters".into(),
+                "leave it out",
+            ));
+            continue;
+        }
         let Some(table) = catalogue.find(name) else {
             found.push(problem(
                 table_id(name),
@@ -107,14 +123,30 @@ pub(crate) fn check(doc: &MetadataDocument, catalogue: &Catalogue<'_>) -> Vec<In
     }
     let serving = catalogue.serving(doc);
     for p in &doc.permissions {
-        if let Some(reason) = permission_problem(catalogue, &serving, p) {
-            let object = format!("{}/{}/{}", p.role, p.table, p.operation.as_str());
+        let object = format!("{}/{}/{}", p.role, p.table, p.operation.as_str());
+        if !storable(&p.table) {
+            found.push(problem(
+                permission_id(p),
+                TABLE_NAME,
+                &object,
+                "table names are 1 to 190 characters".into(),
+                "leave it out",
+            ));
+        } else if let Some(reason) = permission_problem(catalogue, &serving, p) {
             found.push(problem(permission_id(p), "permission", &object, reason, "remove the rule"));
         }
     }
     for v in &doc.saved_views {
         let object = format!("{}/{}/{}", v.table, v.owner, v.name);
-        if !catalogue.users.contains(&v.owner) {
+        if !storable(&v.table) {
+            found.push(problem(
+                view_id(v),
+                TABLE_NAME,
+                &object,
+                "table names are 1 to 190 characters".into(),
+                "leave it out",
+            ));
+        } else if !catalogue.users.contains(&v.owner) {
             let reason = format!("no user named {:?} here to own it", v.owner);
             found.push(problem(view_id(v), VIEW_OWNER, &object, reason, "leave the view out"));
         } else if let Some(reason) = view_problem(catalogue, &serving, v) {

@@ -34,7 +34,7 @@ pub struct MetadataDocument {
     pub rubbie_metadata: u32,
     /// Moves on with every change made through rubbie to what the document holds; an apply
     /// names the version it was prepared against and is refused (409) when it moved since.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::lenient::int")]
     pub resource_version: i64,
     /// The backend it was exported from (informative).
     #[serde(default)]

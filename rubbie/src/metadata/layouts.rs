@@ -37,8 +37,10 @@ pub struct DiagramLayout {
 #[serde(deny_unknown_fields)]
 pub struct Position {
     /// Within ±10,000,000.
+    #[schema(minimum = -10000000.0, maximum = 10000000.0)]
     pub x: f64,
     /// Within ±10,000,000.
+    #[schema(minimum = -10000000.0, maximum = 10000000.0)]
     pub y: f64,
 }
 
@@ -47,10 +49,13 @@ pub struct Position {
 #[serde(deny_unknown_fields)]
 pub struct Viewport {
     /// Within ±10,000,000.
+    #[schema(minimum = -10000000.0, maximum = 10000000.0)]
     pub x: f64,
     /// Within ±10,000,000.
+    #[schema(minimum = -10000000.0, maximum = 10000000.0)]
     pub y: f64,
     /// 0.01 to 10.
+    #[schema(minimum = 0.01, maximum = 10.0)]
     pub zoom: f64,
 }
 
@@ -62,9 +67,6 @@ impl DiagramLayout {
         }
         let far = |v: f64| !(-MAX_COORDINATE..=MAX_COORDINATE).contains(&v);
         for (name, p) in &self.positions {
-            if name.is_empty() || name.chars().count() > 190 {
-                return Err(Error::field("positions", "table names are 1 to 190 characters"));
-            }
             if far(p.x) || far(p.y) {
                 return Err(Error::field("positions", format!("{name}: coordinates within ±{MAX_COORDINATE}")));
             }
