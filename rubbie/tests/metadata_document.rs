@@ -241,13 +241,28 @@ async fn malformed_documents_are_refused_before_anything() {
     };
     let cases = [
         (with(&|d| d["rubbie_metadata"] = json!(2)), StatusCode::BAD_REQUEST),
-        (with(&|d| d["roles"] = json!([{"name": "a"}, {"name": "a"}])), StatusCode::BAD_REQUEST),
-        (with(&|d| d["roles"] = json!([{"name": "admin"}])), StatusCode::BAD_REQUEST),
+        // contradictions the schema cannot state are conflicts
+        (with(&|d| d["roles"] = json!([{"name": "a"}, {"name": "a"}])), StatusCode::CONFLICT),
+        (with(&|d| d["roles"] = json!([{"name": "admin"}])), StatusCode::CONFLICT),
         (with(&|d| d["roles"] = json!([{"name": "Bad Name"}])), StatusCode::UNPROCESSABLE_ENTITY),
         (
             with(&|d| {
                 d["permissions"] = json!([{"role": "ghost", "table": "gadgets", "operation": "select", "rule": {}}])
             }),
+            StatusCode::CONFLICT,
+        ),
+        // a struct given as an array of its fields, which serde's derive alone would take
+        (
+            with(&|d| {
+                d["tables"]["gadgets"] = json!({"tracked": true, "metadata": {"columns": {"name": [null, null]}}})
+            }),
+            StatusCode::BAD_REQUEST,
+        ),
+        (with(&|d| d["tables"]["gadgets"] = json!([true])), StatusCode::BAD_REQUEST),
+        (with(&|d| d["roles"] = json!([["a", null, false]])), StatusCode::BAD_REQUEST),
+        // a filter that is not an object, on an entry nothing compiles (its table is missing)
+        (
+            with(&|d| d["saved_views"] = json!([{"table": "ghost", "owner": "nobody", "name": "v", "where": [null]}])),
             StatusCode::BAD_REQUEST,
         ),
         (

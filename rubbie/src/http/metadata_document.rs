@@ -90,10 +90,12 @@ pub(crate) async fn export(
 }
 
 /// What importing a document would change, and which of its entries do not fit the database.
-/// Changes nothing. Documents up to 16 MiB (413 past it).
+/// Changes nothing. Documents up to 16 MiB (413 past it); 409 when the document contradicts
+/// itself (a key listed twice, a rule for a role it lacks, an `admin` role).
 #[utoipa::path(post, path = "/api/v1/metadata/diff", tag = "metadata", request_body = DiffRequest,
     responses((status = 200, body = ApplyOutcome), (status = 400, body = crate::error::ErrorBody),
-              (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+              (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn diff(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
@@ -105,7 +107,8 @@ pub(crate) async fn diff(
 
 /// Imports a document in one transaction: afterwards rubbie's metadata is exactly the
 /// document's. 409 when `resource_version` is stale, or when entries do not fit the database
-/// and `allow_inconsistent` is not set (each named under `fields`).
+/// and `allow_inconsistent` is not set (each named under `fields`), or when the document
+/// contradicts itself (as for a diff).
 #[utoipa::path(post, path = "/api/v1/metadata/apply", tag = "metadata", request_body = ApplyRequest,
     responses((status = 200, body = ApplyOutcome), (status = 400, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),

@@ -13,6 +13,7 @@ pub(crate) mod lenient;
 pub(crate) mod metadata;
 pub(crate) mod metadata_document;
 pub(crate) mod migrations;
+pub(crate) mod objects;
 pub(crate) mod overview;
 pub(crate) mod patch;
 pub(crate) mod permissions;

@@ -122,7 +122,8 @@ fn stale(given: i64, now: i64) -> Error {
 }
 
 /// What a document must be before anything else is asked of it: this format, entries within
-/// bounds and sizes, each key once, rules only for roles the document has.
+/// bounds and sizes (400/422, as the schema says), and no contradiction the schema cannot
+/// state (409): each key once, rules only for roles the document has, no `admin` role.
 fn well_formed(doc: &MetadataDocument) -> Result<()> {
     if doc.rubbie_metadata != FORMAT {
         return Err(Error::BadRequest(format!(
@@ -146,20 +147,20 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
     let mut roles = HashSet::new();
     for role in &doc.roles {
         if role.name == ADMIN_ROLE {
-            return Err(Error::BadRequest("roles: admin is built in; leave it out".into()));
+            return Err(Error::conflict("roles: admin is built in; leave it out"));
         }
         validate_role_name(&role.name)?;
         if !roles.insert(role.name.as_str()) {
-            return Err(Error::BadRequest(format!("roles: {:?} is listed twice", role.name)));
+            return Err(Error::conflict(format!("roles: {:?} is listed twice", role.name)));
         }
     }
     let mut rules = HashSet::new();
     for p in &doc.permissions {
         if !roles.contains(p.role.as_str()) {
-            return Err(Error::BadRequest(format!("permissions: role {:?} is not among the document's roles", p.role)));
+            return Err(Error::conflict(format!("permissions: role {:?} is not among the document's roles", p.role)));
         }
         if !rules.insert((p.role.as_str(), p.table.as_str(), p.operation)) {
-            return Err(Error::BadRequest(format!(
+            return Err(Error::conflict(format!(
                 "permissions: {}/{}/{} is listed twice",
                 p.role,
                 p.table,
@@ -179,7 +180,7 @@ fn well_formed(doc: &MetadataDocument) -> Result<()> {
             ));
         }
         if !views.insert(v.key()) {
-            return Err(Error::BadRequest(format!("saved_views: {}/{}/{} is listed twice", v.table, v.owner, v.name)));
+            return Err(Error::conflict(format!("saved_views: {}/{}/{} is listed twice", v.table, v.owner, v.name)));
         }
     }
     Ok(())

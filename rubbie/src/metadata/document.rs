@@ -40,20 +40,20 @@ pub struct MetadataDocument {
     #[serde(default)]
     pub backend: String,
     /// Per table, by name: whether it is tracked and the metadata overrides.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::map")]
     pub tables: BTreeMap<String, DocumentTable>,
     /// Roles other than the built-in `admin`, by name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::list")]
     pub roles: Vec<Role>,
     /// Every rule, by role, table and operation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::list")]
     pub permissions: Vec<Permission>,
     /// Every saved view, by table, owner and name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::list")]
     pub saved_views: Vec<DocumentView>,
     /// Every user's ER diagram layout, by username (a view preference: saving one does not
     /// move `resource_version`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::map")]
     pub diagram_layouts: BTreeMap<String, DiagramLayout>,
 }
 
@@ -64,7 +64,11 @@ pub struct DocumentTable {
     /// Whether rubbie serves it.
     pub tracked: bool,
     /// The console's overrides of its metadata (only what an admin set).
-    #[serde(default, skip_serializing_if = "TableMetadata::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "TableMetadata::is_empty",
+        deserialize_with = "crate::http::objects::object"
+    )]
     pub metadata: TableMetadata,
 }
 
@@ -76,13 +80,19 @@ pub struct DocumentView {
     pub table: String,
     /// The owner's username.
     pub owner: String,
-    /// Name, unique per owner and table.
+    /// Name, unique per owner and table (1–190 characters, not only blanks).
+    #[schema(min_length = 1, max_length = 190, pattern = "[^ \\t\\r\\n]")]
     pub name: String,
     /// Visible to every user who can see the table.
     #[serde(default)]
     pub shared: bool,
     /// Filter in the where language.
-    #[serde(rename = "where", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "where",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::http::objects::opt_json_object"
+    )]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<Json>,
     /// Quick search.

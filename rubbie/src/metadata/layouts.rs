@@ -25,10 +25,10 @@ const MAX_COORDINATE: f64 = 10_000_000.0;
 pub struct DiagramLayout {
     /// Where each table's node sits (its top-left corner), by table name; tables left out are
     /// placed by the automatic layout. At most 5,000.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::map")]
     pub positions: BTreeMap<String, Position>,
     /// The last pan and zoom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::http::objects::opt_object")]
     pub viewport: Option<Viewport>,
 }
 

@@ -21,11 +21,13 @@ const MAX_DESCRIPTION: usize = 4000;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableMetadata {
-    /// Human label.
+    /// Human label (1–200 characters, not only blanks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200, pattern = "[^ \\t\\r\\n]")]
     pub label: Option<String>,
-    /// What the table holds.
+    /// What the table holds (at most 4,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// The column that names a row where other rows reference it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,7 +39,7 @@ pub struct TableMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Per column, by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "crate::http::objects::map")]
     pub columns: BTreeMap<String, ColumnMetadata>,
 }
 
@@ -45,11 +47,13 @@ pub struct TableMetadata {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnMetadata {
-    /// Human label.
+    /// Human label (1–200 characters, not only blanks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200, pattern = "[^ \\t\\r\\n]")]
     pub label: Option<String>,
-    /// What the column holds.
+    /// What the column holds (at most 4,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// Hidden from the grid by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +95,7 @@ pub struct MetadataChange {
     #[schema(value_type = Option<bool>)]
     pub hidden: Option<Option<bool>>,
     /// Per column, by name; `null` resets the column.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::objects::opt_map")]
     #[schema(schema_with = column_changes)]
     pub columns: BTreeMap<String, Option<ColumnChange>>,
 }

@@ -96,12 +96,20 @@ pub struct Rule {
     /// Rows the rule applies to (select, update, delete), in the where language; session
     /// variables `X-Rubbie-User-Id`, `X-Rubbie-Username`, `X-Rubbie-Role` are substituted.
     /// At most 16 levels of nesting, 2,000 conditions and 10,000 values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::http::objects::opt_json_object"
+    )]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub filter: Option<Json>,
     /// What a written row must satisfy afterwards (insert, update), in the where language.
     /// At most 16 levels of nesting, 2,000 conditions and 10,000 values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::http::objects::opt_json_object"
+    )]
     #[schema(value_type = Option<HashMap<String, Value>>)]
     pub check: Option<Json>,
     /// Column values set on write that the role cannot override (fixed values or session

@@ -37,6 +37,7 @@ pub struct Permission {
     /// Operation.
     pub operation: Operation,
     /// The rule.
+    #[serde(deserialize_with = "crate::http::objects::object")]
     pub rule: Rule,
 }
 
@@ -47,8 +48,10 @@ pub struct PermissionsDocument {
     #[schema(minimum = 1, maximum = 1)]
     pub version: u32,
     /// Roles other than `admin`.
+    #[serde(deserialize_with = "crate::http::objects::list")]
     pub roles: Vec<Role>,
     /// Every rule.
+    #[serde(deserialize_with = "crate::http::objects::list")]
     pub permissions: Vec<Permission>,
 }
 

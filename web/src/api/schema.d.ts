@@ -450,7 +450,8 @@ export interface paths {
         /**
          * Imports a document in one transaction: afterwards rubbie's metadata is exactly the
          *     document's. 409 when `resource_version` is stale, or when entries do not fit the database
-         *     and `allow_inconsistent` is not set (each named under `fields`).
+         *     and `allow_inconsistent` is not set (each named under `fields`), or when the document
+         *     contradicts itself (as for a diff).
          */
         post: operations["apply"];
         delete?: never;
@@ -470,7 +471,8 @@ export interface paths {
         put?: never;
         /**
          * What importing a document would change, and which of its entries do not fit the database.
-         *     Changes nothing. Documents up to 16 MiB (413 past it).
+         *     Changes nothing. Documents up to 16 MiB (413 past it); 409 when the document contradicts
+         *     itself (a key listed twice, a rule for a role it lacks, an `admin` role).
          */
         post: operations["diff"];
         delete?: never;
@@ -1466,11 +1468,11 @@ export interface components {
         ColumnKind: "integer" | "float" | "decimal" | "boolean" | "text" | "date" | "time" | "datetime" | "json" | "uuid" | "bytes" | "enum" | "other";
         /** @description A column's metadata (see [`TableMetadata`]). */
         ColumnMetadata: {
-            /** @description What the column holds. */
+            /** @description What the column holds (at most 4,000 characters). */
             description?: string | null;
             /** @description Hidden from the grid by default. */
             hidden?: boolean | null;
-            /** @description Human label. */
+            /** @description Human label (1–200 characters, not only blanks). */
             label?: string | null;
             /** @description Not writable through rubbie (a generated column stays read-only whatever this says). */
             readonly?: boolean | null;
@@ -1571,7 +1573,7 @@ export interface components {
         DocumentView: {
             /** @description Columns shown, in order. */
             columns?: string[] | null;
-            /** @description Name, unique per owner and table. */
+            /** @description Name, unique per owner and table (1–190 characters, not only blanks). */
             name: string;
             /** @description Sort (`col,-col2`). */
             order_by?: string | null;
@@ -2875,13 +2877,13 @@ export interface components {
             };
             /** @description The sort of a listing that asks for none (`order_by` syntax, e.g. `-created_at`). */
             default_sort?: string | null;
-            /** @description What the table holds. */
+            /** @description What the table holds (at most 4,000 characters). */
             description?: string | null;
             /** @description The column that names a row where other rows reference it. */
             display_column?: string | null;
             /** @description Left out of the sidebar. */
             hidden?: boolean | null;
-            /** @description Human label. */
+            /** @description Human label (1–200 characters, not only blanks). */
             label?: string | null;
         };
         /**
@@ -4939,6 +4941,14 @@ export interface operations {
             };
             /** @description Missing or invalid X-CSRF-Token (cookie sessions), or not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
