@@ -59,6 +59,8 @@ pub(crate) struct MigrationsConfig {
     pub dir: Option<std::path::PathBuf>,
     /// Whether admins may apply and roll back from the console.
     pub allow_runs: bool,
+    /// Development mode: the schema editor writes migrations into `dir` and applies them.
+    pub dev_mode: bool,
 }
 
 /// How the audit log is kept.
@@ -316,6 +318,16 @@ impl Config {
     /// host's own `migrator.run()`, so the two never run at once.
     pub fn allow_migration_runs(mut self, allow: bool) -> Self {
         self.migrations.allow_runs = allow;
+        self
+    }
+
+    /// Development mode: admins may change the schema from the console (create, alter, rename
+    /// and drop tables, columns, indexes and foreign keys). Each change is written as a new
+    /// migration into [`Config::migrations_dir`], which must be writable, and applied as a
+    /// console run; the migrations page rolls it back. Off by default: the schema pages are then
+    /// read-only. Never enable it where the schema is owned by a deploy pipeline.
+    pub fn dev_mode(mut self, on: bool) -> Self {
+        self.migrations.dev_mode = on;
         self
     }
 

@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod permissions;
 mod query;
 mod redact;
+mod schema_changes;
 mod sql;
 mod state;
 mod text;

@@ -6,7 +6,7 @@ use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Server};
 
 use crate::http::{
     audit, auth, explorer, export, flags, health, import, metadata, metadata_document, migrations, overview,
-    permissions, rows, schema, settings, sql, tables, users, views,
+    permissions, rows, schema, schema_changes, settings, sql, tables, users, views,
 };
 
 /// rubbie's own API description.
@@ -18,6 +18,7 @@ use crate::http::{
         auth::login, auth::sign_in_options, auth::logout, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token, auth::change_password, auth::list_sessions, auth::sign_out_others, auth::revoke_session,
         tables::list_tables, tables::table_schema, tables::track_table, tables::untrack_table, tables::track_all,
         metadata::get_metadata, metadata::update_metadata, schema::schema, schema::get_layout, schema::put_layout,
+        schema_changes::preview_changes, schema_changes::apply_changes,
         metadata_document::export, metadata_document::diff, metadata_document::apply,
         metadata_document::inconsistencies, metadata_document::drop_inconsistencies,
         rows::list_rows, rows::get_row, rows::insert_row, rows::update_row, rows::delete_row, rows::bulk_rows, export::export_rows, import::import_rows,

@@ -31,7 +31,7 @@ async fn newest_id(c: &mut Client) -> i64 {
 }
 
 /// Operations that change nothing rubbie keeps for others, and why they leave no entry.
-const EXEMPT: [(&str, &str, &str); 17] = [
+const EXEMPT: [(&str, &str, &str); 19] = [
     ("POST", "/api/v1/explorer/history", "the user's own explorer history"),
     ("DELETE", "/api/v1/explorer/history", "the user's own explorer history"),
     ("POST", "/api/v1/explorer/saved", "the user's own saved explorer requests"),
@@ -40,6 +40,12 @@ const EXEMPT: [(&str, &str, &str); 17] = [
     ("POST", "/api/v1/permissions/preview", "reads only"),
     ("POST", "/api/v1/migrations/plan", "reads only"),
     ("POST", "/api/v1/metadata/diff", "reads only"),
+    ("POST", "/api/v1/schema/changes/preview", "reads only (its trial run is rolled back)"),
+    (
+        "POST",
+        "/api/v1/schema/changes",
+        "needs dev mode and a directory: a migration run plus a metadata entry, checked by tests/schema_changes.rs",
+    ),
     ("PUT", "/api/v1/schema/layout", "the user's own diagram layout, saved as nodes are dragged"),
     ("POST", "/api/v1/migrations/runs", "runs in the background, one entry per step: tests/migrations.rs checks them"),
     ("POST", "/api/v1/migrations", "a run like /migrations/runs (its one step audited the same way)"),

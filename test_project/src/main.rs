@@ -5,7 +5,8 @@
 //! `RUBBIE_ADMIN_USERNAME` / `RUBBIE_ADMIN_PASSWORD`, `RUBBIE_AUDIT_KEY` (seals the audit log's
 //! hash chain with HMAC; default plain SHA-256), `RUBBIE_MIGRATIONS_DIR` (where the console writes
 //! saved migrations; default the source directory of the backend's migrations),
-//! `RUBBIE_DEMO_HOST_AUTH_SECRET` (turns on the demo of host sign-in at `/demo/sign-in`).
+//! `RUBBIE_DEMO_HOST_AUTH_SECRET` (turns on the demo of host sign-in at `/demo/sign-in`),
+//! `RUBBIE_DEV_MODE=1` (development mode: the schema editor writes migrations into that directory).
 //! `test_project openapi` prints the merged OpenAPI document and exits.
 
 mod api;
@@ -74,6 +75,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(dir) => config.migrations_dir(dir),
         None => config,
     };
+    let dev_mode = std::env::var("RUBBIE_DEV_MODE").is_ok_and(|v| v == "1");
+    let config = config.dev_mode(dev_mode).setting("RUBBIE_DEV_MODE", Some(if dev_mode { "1" } else { "0" }));
     let audit_key = std::env::var("RUBBIE_AUDIT_KEY").ok().filter(|k| !k.is_empty());
     let config = match &audit_key {
         Some(key) => config.audit_key(key).secret_setting("RUBBIE_AUDIT_KEY", Some(key)),

@@ -257,6 +257,21 @@ impl Database {
 }
 
 impl Tx {
+    /// Runs a statement the schema-change planner generated: identifiers quoted, type names
+    /// and defaults held to its grammars (`schema_changes::change`), never raw request text.
+    pub(crate) async fn execute_generated(&mut self, sql: &str) -> Result<()> {
+        let sql = sql.to_owned();
+        per_backend!(Tx, self, |t| sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?);
+        Ok(())
+    }
+
+    /// The first column of the first row of a generated query (see `execute_generated`) as an
+    /// integer: a pre-flight count.
+    pub(crate) async fn count_generated(&mut self, sql: &str) -> Result<i64> {
+        let sql = sql.to_owned();
+        Ok(per_backend!(Tx, self, |t| sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).fetch_one(&mut **t).await?))
+    }
+
     /// Runs one of rubbie's constant statements (a savepoint) in the transaction.
     pub(crate) async fn execute_constant(&mut self, sql: &'static str) -> Result<()> {
         per_backend!(Tx, self, |t| sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await.map(drop)?);

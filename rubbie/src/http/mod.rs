@@ -19,6 +19,7 @@ pub(crate) mod patch;
 pub(crate) mod permissions;
 pub(crate) mod rows;
 pub(crate) mod schema;
+pub(crate) mod schema_changes;
 pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod sql;
@@ -47,6 +48,7 @@ pub(crate) fn api<S: Clone + Send + Sync + 'static>(state: AppState) -> Router<S
         .merge(metadata::router())
         .merge(metadata_document::router())
         .merge(schema::router())
+        .merge(schema_changes::router())
         .merge(rows::router())
         .merge(export::router())
         .merge(views::router())

@@ -24,6 +24,8 @@ pub(crate) fn router() -> Router<AppState> {
 pub struct SchemaDocument {
     /// Tracked tables (as the role may see them) sorted by name, then, for admins, the untracked.
     pub tables: Vec<SchemaTable>,
+    /// Whether the schema editor is on here (development mode), and if not, why.
+    pub editing: crate::schema_changes::SchemaEditing,
 }
 
 /// One table of the schema.
@@ -52,7 +54,8 @@ pub(crate) async fn schema(
     };
     let tracked = tables.tracked.iter().cloned().map(|t| entry(t, true));
     let untracked = tables.untracked.iter().cloned().map(|t| entry(t, false));
-    Ok(Json(SchemaDocument { tables: tracked.chain(untracked).collect() }))
+    let editing = crate::schema_changes::editing(&state);
+    Ok(Json(SchemaDocument { tables: tracked.chain(untracked).collect(), editing }))
 }
 
 /// The signed-in user's diagram layout (empty until they save one).

@@ -74,10 +74,32 @@ pub(crate) async fn apply(
     if changes.is_empty() {
         return Ok(ApplyOutcome { resource_version, changes, inconsistencies });
     }
-    write(state, &before, &next, resource_version, changes.len(), actor).await?;
+    let count = changes.len();
+    let summary = format!("Applied a metadata document ({count} change{})", if count == 1 { "" } else { "s" });
+    write(state, &before, &next, resource_version, &summary, actor).await?;
     state.refresh_tracking().await?;
     state.sessions.clear(); // roles and rules may have changed
     Ok(ApplyOutcome { resource_version: document::version(state.db()).await?, changes, inconsistencies })
+}
+
+/// Rewrites what is stored with `change` (what follows a schema change: a renamed table's rules
+/// and views...), written as an apply is, under `summary`. Nothing happens when nothing changes.
+pub(crate) async fn rewrite(
+    state: &AppState,
+    summary: &str,
+    actor: &Actor,
+    change: impl FnOnce(MetadataDocument) -> MetadataDocument,
+) -> Result<()> {
+    let current = document::current(state).await?;
+    let before = current.contents();
+    let next = change(current.clone()).contents();
+    if diff(&before, &next).is_empty() {
+        return Ok(());
+    }
+    write(state, &before, &next, current.resource_version, summary, actor).await?;
+    state.refresh_tracking().await?;
+    state.sessions.clear();
+    Ok(())
 }
 
 async fn write(
@@ -85,7 +107,7 @@ async fn write(
     before: &MetadataDocument,
     next: &MetadataDocument,
     resource_version: i64,
-    count: usize,
+    summary: &str,
     actor: &Actor,
 ) -> Result<()> {
     let by = actor.username.clone().unwrap_or_default();
@@ -101,7 +123,6 @@ async fn write(
     rules::replace_all(&mut tx, &next.roles, &next.permissions).await?;
     crate::http::views::replace_all(&mut tx, &next.saved_views).await?;
     super::layouts::replace_all(&mut tx, &next.diagram_layouts).await?;
-    let summary = format!("Applied a metadata document ({count} change{})", if count == 1 { "" } else { "s" });
     let entry = Entry::new(Category::Metadata, "apply", summary).object("metadata document").before(before).after(next);
     audit::record(&mut tx, actor, vec![entry]).await?;
     tx.commit().await

@@ -14,7 +14,7 @@ pub(crate) mod layouts;
 mod overrides;
 mod store;
 
-pub(crate) use apply::{ApplyOutcome, apply as apply_document, catalogue_of, preview};
+pub(crate) use apply::{ApplyOutcome, apply as apply_document, catalogue_of, preview, rewrite as rewrite_document};
 pub(crate) use consistency::{Inconsistency, check, without};
 pub(crate) use document::{DocumentView, MetadataDocument, current as current_document};
 pub(crate) use overrides::{ColumnChange, MetadataChange, TableMetadata, apply, defaults_of};

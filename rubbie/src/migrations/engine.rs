@@ -28,7 +28,15 @@ pub(crate) struct Run {
     /// A migration saved from the console: its files, renamed into place only if the run
     /// succeeds.
     pub files: Option<Staged>,
+    /// What to do once the run succeeded (a schema change's follow-up), before `done` hears.
+    pub after: Option<AfterSuccess>,
+    /// Told how the run ended: `Err` holds the message the run's log shows.
+    pub done: Option<tokio::sync::oneshot::Sender<std::result::Result<(), String>>>,
 }
+
+/// Work that follows a successful run, given the state.
+pub(crate) type AfterSuccess =
+    Box<dyn FnOnce(AppState) -> futures_util::future::BoxFuture<'static, Result<()>> + Send + Sync>;
 
 /// Runs `run` to its end in the background, holding `locked` until then.
 pub(crate) fn spawn(state: AppState, mut locked: Locked, mut run: Run) {
@@ -40,6 +48,9 @@ pub(crate) fn spawn(state: AppState, mut locked: Locked, mut run: Run) {
         if let Some(files) = run.files.take() {
             outcome = settle_files(&db, &run, files, outcome, &mut log).await;
         }
+        if let (Ok(()), Some(after)) = (&outcome, run.after.take()) {
+            outcome = after(state.clone()).await;
+        }
         beat.abort();
         let error = outcome.err().map(|e| describe(&e));
         let message = error.clone().unwrap_or_else(|| "finished".into());
@@ -48,6 +59,9 @@ pub(crate) fn spawn(state: AppState, mut locked: Locked, mut run: Run) {
         locked.release(&db).await;
         if let Err(err) = runs::finish(&db, run.id, error.as_deref()).await {
             tracing::error!(error = %err, run = run.id, "rubbie: could not record the end of a migration run");
+        }
+        if let Some(done) = run.done.take() {
+            let _ = done.send(error.map_or(Ok(()), Err)); // the request may have stopped waiting
         }
     });
 }

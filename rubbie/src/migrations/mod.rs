@@ -265,7 +265,16 @@ pub(crate) async fn start(
     .await;
     match accepted {
         Ok((id, steps)) => {
-            let run = engine::Run { id, action, table: table_name(state), steps, actor, files: None };
+            let run = engine::Run {
+                id,
+                action,
+                table: table_name(state),
+                steps,
+                actor,
+                files: None,
+                after: None,
+                done: None,
+            };
             engine::spawn(state.clone(), locked, run);
             Ok(id)
         }
@@ -280,6 +289,18 @@ pub(crate) async fn start(
 /// as a run of its own; the files appear only if its up SQL succeeds.
 pub(crate) async fn save(state: &AppState, draft: authoring::Draft, actor: Actor) -> Result<SavedMigration> {
     require_runs(state)?;
+    save_and_run(state, draft, actor, None, None).await
+}
+
+/// [`save`] without the host's permission for runs (the schema editor has dev mode's), with
+/// work to do after success and a channel told when the run ends.
+pub(crate) async fn save_and_run(
+    state: &AppState,
+    draft: authoring::Draft,
+    actor: Actor,
+    after: Option<engine::AfterSuccess>,
+    done: Option<tokio::sync::oneshot::Sender<std::result::Result<(), String>>>,
+) -> Result<SavedMigration> {
     let Some(dir) = state.config.migrations.dir.clone() else {
         return Err(Error::conflict(
             "the host has not set Config::migrations_dir: there is no directory to write the migration to",
@@ -308,8 +329,8 @@ pub(crate) async fn save(state: &AppState, draft: authoring::Draft, actor: Actor
         Ok((id, version, files)) => {
             let saved = SavedMigration { id, version, files: files.targets() };
             let steps = vec![authoring::step(version, &draft)];
-            let run =
-                engine::Run { id, action: Action::Apply, table: table_name(state), steps, actor, files: Some(files) };
+            let table = table_name(state);
+            let run = engine::Run { id, action: Action::Apply, table, steps, actor, files: Some(files), after, done };
             engine::spawn(state.clone(), locked, run);
             Ok(saved)
         }

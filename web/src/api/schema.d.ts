@@ -790,6 +790,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schema/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies the changes as a new migration in `migrations_dir`, through the migrations engine:
+         *     its files are written only after its SQL succeeded, it is listed as applied, and rolling it
+         *     back on the migrations page undoes it. A created table is tracked; renames carry metadata,
+         *     permissions and saved views along; a dropped table leaves nothing behind. 200 once applied
+         *     (202 with `status: running` when the run takes longer than 30 s); 409 when the data blocks a
+         *     change (the facts under `fields`), when a run holds the lock, or when the SQL fails.
+         */
+        post: operations["apply_changes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schema/changes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The exact up and down SQL of the changes, facts from the data (rows a drop loses, NULLs,
+         *     duplicates or orphans that block them) and whether the down SQL gives the schema back.
+         *     Changes nothing. 403 outside development mode, saying how to enable it; 404 for an unknown
+         *     table, 400 for an unknown column or a type the backend lacks; 409 when a change cannot hold
+         *     (a name taken, a table still referenced, SQL the database refuses).
+         */
+        post: operations["preview_changes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schema/layout": {
         parameters: {
             query?: never;
@@ -1242,6 +1289,30 @@ export interface components {
             /** @description The name the user gave it. */
             name: string;
         };
+        /** @description Changes applied as a migration. */
+        AppliedChanges: components["schemas"]["ChangePreview"] & {
+            /** @description The files written. */
+            files: string[];
+            /**
+             * Format: int64
+             * @description The console run applying it.
+             */
+            run_id: number;
+            /** @description `applied`, or `running` when the run outlasted the wait (follow it on the migrations page). */
+            status: string;
+            /**
+             * Format: int64
+             * @description The new migration's version.
+             */
+            version: number;
+        };
+        /** @description Changes to apply as a new migration. */
+        ApplyChangesRequest: {
+            /** @description 1 to 50 changes, applied in order. */
+            changes: components["schemas"]["SchemaChange"][];
+            /** @description The migration's name: 1–64 lower-case letters, digits and underscores. */
+            name: string;
+        };
         /** @description What an apply (or a dry look at one) does. */
         ApplyOutcome: {
             /** @description Entries added, changed or removed. */
@@ -1410,6 +1481,27 @@ export interface components {
          * @enum {string}
          */
         Category: "row" | "tracking" | "permission" | "role" | "user" | "token" | "flag" | "metadata" | "view" | "session" | "migration" | "sql" | "audit";
+        /** @description What changes would do. */
+        ChangePreview: {
+            /** @description Its down SQL (what rolling it back runs). */
+            down_sql: string;
+            /**
+             * @description Whether running up then down inside a rolled-back transaction gave the schema back
+             *     exactly (null on MySQL, whose DDL commits as it goes, and while the data blocks the change).
+             */
+            down_verified?: boolean | null;
+            /** @description What the data says: rows a drop loses, and what blocks the change (`blocking`). */
+            facts: components["schemas"]["Fact"][];
+            /** @description The migration's up SQL, exactly as it will be written and run. */
+            up_sql: string;
+            /** @description What to know before applying (data a rollback does not restore, MySQL conversions...). */
+            warnings: string[];
+        };
+        /** @description Changes to look at. */
+        ChangesRequest: {
+            /** @description 1 to 50 changes, applied in order. */
+            changes: components["schemas"]["SchemaChange"][];
+        };
         /** @description A CHECK constraint. */
         Check: {
             /** @description The condition, as the database gives it back. */
@@ -1483,6 +1575,27 @@ export interface components {
             column: string;
             /** @description Referenced table. */
             table: string;
+        };
+        /** @description A column to create, or a column as it should be after a change. */
+        ColumnSpec: {
+            /**
+             * @description The default: a string, number or boolean is that value; `{"expression": "current_timestamp"}`
+             *     one of `current_timestamp`, `current_date`, `current_time` (and `gen_random_uuid()` on PostgreSQL).
+             */
+            default?: Record<string, never> | null;
+            /** @description Its name. */
+            name: string;
+            /** @description NULL allowed (default true; primary key columns never are). */
+            nullable?: boolean;
+            /** @description Part of the primary key (create_table only). */
+            primary_key?: boolean;
+            /**
+             * @description The backend's type name: letters, digits, `_` and spaces, optionally `(n)` or `(p,s)`,
+             *     `[]` on PostgreSQL, `unsigned` on MySQL.
+             */
+            type: string;
+            /** @description Unique on its own. */
+            unique?: boolean;
         };
         /** @description Which columns a rule covers. */
         Columns: components["schemas"]["AllColumns"] | string[];
@@ -1628,6 +1741,27 @@ export interface components {
          * @enum {string}
          */
         Explain: "plan" | "analyze";
+        /** @description One fact about the data. */
+        Fact: {
+            /** @description The change cannot succeed while this holds (it is refused with 409). */
+            blocking: boolean;
+            /** @description The column(s), when it is about some. */
+            column?: string | null;
+            /**
+             * Format: int64
+             * @description How many rows or values.
+             */
+            count: number;
+            /**
+             * @description `rows_lost`, `values_lost`, `nulls`, `duplicates`, `orphans`, `cast_fails`,
+             *     `not_null_without_default`, or `unknown` (a probe that could not finish in time).
+             */
+            kind: string;
+            /** @description The fact in words. */
+            message: string;
+            /** @description The table. */
+            table: string;
+        };
         /** @description A feature flag. */
         Flag: {
             /** @description What the flag switches. */
@@ -1672,6 +1806,21 @@ export interface components {
             /** @description Referenced columns (of the referenced table). */
             references_columns: string[];
             /** @description For outgoing keys the referenced table; for incoming keys the referencing table. */
+            references_table: string;
+        };
+        /** @description A foreign key to create. */
+        ForeignKeySpec: {
+            /** @description Columns of the referencing table. */
+            columns: string[];
+            /** @description Its name (default `<table>_<columns>_fkey`). */
+            name?: string | null;
+            /** @description `no action` (default), `restrict`, `cascade`, `set null` or `set default`. */
+            on_delete?: string | null;
+            /** @description The same, when a referenced key changes. */
+            on_update?: string | null;
+            /** @description Its columns (its primary key or a unique key), as many as `columns`. */
+            references_columns: string[];
+            /** @description The referenced table. */
             references_table: string;
         };
         /** @description Health report. */
@@ -1778,6 +1927,15 @@ export interface components {
             name: string;
             /** @description Whether it enforces uniqueness. */
             unique: boolean;
+        };
+        /** @description An index to create. */
+        IndexSpec: {
+            /** @description The indexed columns, in order. */
+            columns: string[];
+            /** @description Its name (default `<table>_<columns>_idx`, `_key` when unique). */
+            name?: string | null;
+            /** @description Enforces uniqueness. */
+            unique?: boolean;
         };
         /** @description Who holds the migration lock. */
         LockState: {
@@ -2492,10 +2650,104 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** @description One change. `type` is the backend's own type name (`integer`, `text`, `numeric(10,2)`...). */
+        SchemaChange: {
+            /** @description Its columns, in order (1–200). */
+            columns: components["schemas"]["ColumnSpec"][];
+            /** @description Foreign keys to other tables (or itself). */
+            foreign_keys?: components["schemas"]["ForeignKeySpec"][];
+            /** @description Indexes over its columns. */
+            indexes?: components["schemas"]["IndexSpec"][];
+            /** @enum {string} */
+            op: "create_table";
+            /** @description Its name. */
+            table: string;
+        } | {
+            /** @enum {string} */
+            op: "rename_table";
+            /** @description The table. */
+            table: string;
+            /** @description The new name. */
+            to: string;
+        } | {
+            /** @enum {string} */
+            op: "drop_table";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The column (`primary_key` is refused: a key is chosen when the table is created). */
+            column: components["schemas"]["ColumnSpec"];
+            /** @enum {string} */
+            op: "add_column";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The column as it should be (`name` names it; `primary_key` and `unique` must stay). */
+            column: components["schemas"]["ColumnSpec"];
+            /** @enum {string} */
+            op: "alter_column";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The column. */
+            from: string;
+            /** @enum {string} */
+            op: "rename_column";
+            /** @description The table. */
+            table: string;
+            /** @description The new name. */
+            to: string;
+        } | {
+            /** @description The column. */
+            column: string;
+            /** @enum {string} */
+            op: "drop_column";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The index. */
+            index: components["schemas"]["IndexSpec"];
+            /** @enum {string} */
+            op: "add_index";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The index's name. */
+            name: string;
+            /** @enum {string} */
+            op: "drop_index";
+            /** @description The table. */
+            table: string;
+        } | {
+            /** @description The key. */
+            foreign_key: components["schemas"]["ForeignKeySpec"];
+            /** @enum {string} */
+            op: "add_foreign_key";
+            /** @description The referencing table. */
+            table: string;
+        } | {
+            /** @description The key's name. */
+            name: string;
+            /** @enum {string} */
+            op: "drop_foreign_key";
+            /** @description The referencing table. */
+            table: string;
+        };
         /** @description Every table, as `GET /tables/{table}` describes one. */
         SchemaDocument: {
+            /** @description Whether the schema editor is on here (development mode), and if not, why. */
+            editing: components["schemas"]["SchemaEditing"];
             /** @description Tracked tables (as the role may see them) sorted by name, then, for admins, the untracked. */
             tables: components["schemas"]["SchemaTable"][];
+        };
+        /** @description Whether the schema can be edited here, and if not, why. */
+        SchemaEditing: {
+            /** @description Schema changes are accepted. */
+            enabled: boolean;
+            /** @description What to do to enable them, when they are not. */
+            reason?: string | null;
+            /** @description The backend's common type names, for the column editor. */
+            types: string[];
         };
         /** @description One table of the schema. */
         SchemaTable: components["schemas"]["Table"] & {
@@ -6376,6 +6628,194 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    apply_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyChangesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppliedChanges"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppliedChanges"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unreachable (code `unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePreview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the limit (code `too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,6 +71,19 @@ pub async fn introspect(db: &Database) -> Result<Schema> {
     Ok(build_schema(db.backend(), catalogue, &models))
 }
 
+/// The schema as `tx` sees it, its own uncommitted DDL included (SQLite and PostgreSQL, whose
+/// DDL is transactional; MySQL commits each DDL statement, so there is nothing to see).
+pub(crate) async fn introspect_in(tx: &mut crate::db::exec::Tx) -> Result<Schema> {
+    use crate::db::exec::Tx;
+    let catalogue = match tx {
+        Tx::Sqlite(t) => sqlite::read_on(t).await?,
+        Tx::Postgres(t) => postgres::read_on(t).await?,
+        Tx::Mysql(_) => return Err(crate::error::Error::internal("MySQL DDL is not transactional")),
+    };
+    let models: Vec<&'static ModelInfo> = crate::model::registered_models().collect();
+    Ok(build_schema(tx.backend(), catalogue, &models))
+}
+
 /// A cheap value that changes whenever the catalogue does (SQLite's schema cookie, checksums of
 /// the catalogue elsewhere): the introspected schema is read again only when it moves.
 pub(crate) async fn fingerprint(db: &Database) -> Result<String> {

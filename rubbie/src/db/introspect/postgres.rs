@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::{Catalogue, RawCheck, RawColumn, RawForeignKey, RawIndex};
 use crate::db::schema::{Check, ForeignKey};
@@ -64,16 +64,21 @@ type IndexRow = (String, String, bool, bool, Vec<String>);
 type ForeignKeyRow = (String, String, String, Vec<String>, Vec<String>, String, String);
 
 pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
+    read_on(&mut *pool.acquire().await?).await
+}
+
+/// The catalogue as `conn` sees it (inside its transaction, if it has one open).
+pub(super) async fn read_on(conn: &mut PgConnection) -> Result<Catalogue> {
     let mut cat = Catalogue::default();
-    let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(pool).await?;
+    let columns: Vec<ColumnRow> = sqlx::query_as(COLUMNS).fetch_all(&mut *conn).await?;
     for (table, name, db_type, nullable, default, auto_increment, enum_values, generated) in columns {
         cat.columns.push(RawColumn { table, name, db_type, nullable, default, auto_increment, generated, enum_values });
     }
-    let indexes: Vec<IndexRow> = sqlx::query_as(INDEXES).fetch_all(pool).await?;
+    let indexes: Vec<IndexRow> = sqlx::query_as(INDEXES).fetch_all(&mut *conn).await?;
     for (table, name, unique, primary, columns) in indexes {
         cat.indexes.push(RawIndex { table, name, columns, unique, primary });
     }
-    let fks: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(pool).await?;
+    let fks: Vec<ForeignKeyRow> = sqlx::query_as(FOREIGN_KEYS).fetch_all(&mut *conn).await?;
     for (name, table, references_table, columns, references_columns, on_delete, on_update) in fks {
         let key = ForeignKey {
             on_delete: action(&on_delete).into(),
@@ -82,7 +87,7 @@ pub(super) async fn read(pool: &PgPool) -> Result<Catalogue> {
         };
         cat.foreign_keys.push(RawForeignKey { table, key });
     }
-    let checks: Vec<(String, String, String)> = sqlx::query_as(CHECKS).fetch_all(pool).await?;
+    let checks: Vec<(String, String, String)> = sqlx::query_as(CHECKS).fetch_all(&mut *conn).await?;
     for (table, name, definition) in checks {
         let expression = definition.strip_prefix("CHECK ").unwrap_or(&definition).to_owned();
         cat.checks.push(RawCheck { table, check: Check { name: Some(name), expression } });

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 use super::{Catalogue, RawCheck, RawColumn, RawForeignKey, RawIndex, is_internal_table, parse_quoted_list};
 use crate::db::Backend;
@@ -11,9 +11,14 @@ use crate::db::schema::{Check, ForeignKey};
 use crate::error::Result;
 
 pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
+    read_on(&mut *pool.acquire().await?).await
+}
+
+/// The catalogue as `conn` sees it (inside its transaction, if it has one open).
+pub(super) async fn read_on(conn: &mut SqliteConnection) -> Result<Catalogue> {
     let tables: Vec<(String, String)> =
         sqlx::query_as("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let mut cat = Catalogue::default();
     for (table, create_sql) in tables.into_iter().filter(|(t, _)| !is_internal_table(t)) {
@@ -22,7 +27,7 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
             "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1 ORDER BY cid",
         )
         .bind(&table)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut pk: Vec<(i64, String)> = columns.iter().filter(|c| c.4 > 0).map(|c| (c.4, c.0.clone())).collect();
         pk.sort();
@@ -55,7 +60,7 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
         let indexes: Vec<(String, bool, String)> =
             sqlx::query_as("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name")
                 .bind(&table)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await?;
         for (name, unique, origin) in indexes {
             if origin == "pk" {
@@ -64,7 +69,7 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
             let columns: Vec<(String,)> =
                 sqlx::query_as("SELECT COALESCE(name, '') FROM pragma_index_info(?) ORDER BY seqno")
                     .bind(&name)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *conn)
                     .await?;
             cat.indexes.push(RawIndex {
                 table: table.clone(),
@@ -78,7 +83,7 @@ pub(super) async fn read(pool: &SqlitePool) -> Result<Catalogue> {
             "SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?) ORDER BY id, seq",
         )
         .bind(&table)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut current: Option<(i64, ForeignKey)> = None;
         for (id, target, from, to, on_delete, on_update) in fks {

@@ -1,0 +1,313 @@
+//! The schema editor on every configured backend: changes previewed with their SQL both ways,
+//! facts from the data and the down SQL verified; applied as migrations whose files appear only
+//! after success; rubbie's records following; refusals before anything runs.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use common::{Client, TestDb, exec};
+use rubbie::Backend;
+use serde_json::{Value, json};
+
+const PREVIEW: &str = "/admin/api/v1/schema/changes/preview";
+const APPLY: &str = "/admin/api/v1/schema/changes";
+
+/// A migrations directory of its own, removed afterwards.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new() -> Dir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "rubbie_schema_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn editor(t: &TestDb, dir: &Dir) -> Client {
+    rubbie::create_or_update_admin(&t.db, common::ADMIN.0, common::ADMIN.1).await.unwrap();
+    let config = rubbie::Config::new(t.db.clone()).migrations_dir(&dir.0).allow_migration_runs(true).dev_mode(true);
+    Client::admin_of(config).await
+}
+
+async fn apply(c: &mut Client, name: &str, changes: Value) -> common::Reply {
+    c.send(Method::POST, APPLY, Some(json!({"name": name, "changes": changes}))).await
+}
+
+async fn applied(c: &mut Client, name: &str, changes: Value) -> Value {
+    let reply = apply(c, name, changes).await;
+    assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.text);
+    assert_eq!(reply.json["status"], "applied");
+    reply.json
+}
+
+async fn preview(c: &mut Client, changes: Value) -> common::Reply {
+    c.send(Method::POST, PREVIEW, Some(json!({"changes": changes}))).await
+}
+
+/// Rolls the newest migration back and waits for the run.
+async fn roll_back_last(c: &mut Client) {
+    let list = c.get("/admin/api/v1/migrations").await;
+    let versions: Vec<i64> =
+        list.json["migrations"].as_array().unwrap().iter().map(|m| m["version"].as_i64().unwrap()).collect();
+    let target = versions.iter().rev().nth(1).copied().unwrap_or(0);
+    let started = c
+        .send(Method::POST, "/admin/api/v1/migrations/runs", Some(json!({"action": "rollback", "target": target})))
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text);
+    let id = started.json["id"].as_i64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let run = c.get(&format!("/admin/api/v1/migrations/runs/{id}")).await;
+        if run.json["status"] != "running" {
+            assert_eq!(run.json["status"], "succeeded", "{}", run.text);
+            return;
+        }
+        assert!(Instant::now() < deadline, "run {id} did not end");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn columns(schema: &Value) -> Vec<String> {
+    schema["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn table(c: &mut Client, name: &str) -> common::Reply {
+    c.get(&format!("/admin/api/v1/tables/{name}")).await
+}
+
+#[tokio::test]
+async fn outside_dev_mode_the_schema_is_read_only_and_says_why() {
+    let t = TestDb::sqlite().await;
+    let mut admin = Client::signed_in(&t.db).await;
+    let schema = admin.get("/admin/api/v1/schema").await;
+    assert_eq!(schema.json["editing"]["enabled"], false);
+    assert!(schema.json["editing"]["reason"].as_str().unwrap().contains("dev_mode"), "{}", schema.text);
+    let changes = json!([{"op": "drop_table", "table": "x"}]);
+    let refused = preview(&mut admin, changes.clone()).await;
+    common::assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    assert!(refused.text.contains("Config::dev_mode(true)"), "{}", refused.text);
+    let refused = apply(&mut admin, "x", changes).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn tables_are_created_changed_dropped_and_rolled_back() {
+    for t in TestDb::all().await {
+        let backend = t.backend();
+        let dir = Dir::new();
+        let mut c = editor(&t, &dir).await;
+        assert_eq!(c.get("/admin/api/v1/schema").await.json["editing"]["enabled"], true);
+
+        // a table with a unique column, then one that references it
+        let authors = json!([{"op": "create_table", "table": "authors", "columns": [
+            {"name": "id", "type": "integer", "primary_key": true},
+            {"name": "name", "type": "varchar(100)", "nullable": false, "unique": true},
+        ]}]);
+        let shown = preview(&mut c, authors.clone()).await;
+        assert_eq!(shown.status, StatusCode::OK, "{backend:?}: {}", shown.text);
+        assert!(shown.json["up_sql"].as_str().unwrap().starts_with("CREATE TABLE"), "{}", shown.text);
+        assert!(shown.json["down_sql"].as_str().unwrap().contains("DROP TABLE"), "{}", shown.text);
+        let verified = if backend == Backend::Mysql { Value::Null } else { json!(true) };
+        assert_eq!(shown.json["down_verified"], verified, "{backend:?}: {}", shown.text);
+        assert!(dir.files().is_empty(), "a preview writes nothing");
+        let done = applied(&mut c, "create_authors", authors).await;
+        assert_eq!(done["files"].as_array().unwrap().len(), 2, "up and down");
+        assert_eq!(dir.files().len(), 2, "{:?}", dir.files());
+        let tables = c.get("/admin/api/v1/tables").await;
+        assert!(tables.text.contains("\"authors\""), "created tables are tracked at once: {}", tables.text);
+
+        let books = json!([{"op": "create_table", "table": "books",
+            "columns": [
+                {"name": "id", "type": "integer", "primary_key": true},
+                {"name": "author_id", "type": "integer"},
+                {"name": "title", "type": "varchar(200)", "default": "untitled"},
+            ],
+            "foreign_keys": [{"columns": ["author_id"], "references_table": "authors", "references_columns": ["id"], "on_delete": "cascade"}],
+        }]);
+        applied(&mut c, "create_books", books).await;
+        let schema = table(&mut c, "books").await;
+        assert_eq!(schema.json["foreign_keys"][0]["on_delete"], "CASCADE", "{}", schema.text);
+        exec(&t.db, "INSERT INTO authors (id, name) VALUES (1, 'Ann'), (2, 'Bo')").await;
+        exec(&t.db, "INSERT INTO books (id, author_id, title) VALUES (1, 1, 'A'), (2, 1, 'A'), (3, NULL, NULL)").await;
+
+        // facts: duplicates block a unique index; NULLs block NOT NULL; drops count their loss
+        let refused = apply(
+            &mut c,
+            "unique_titles",
+            json!([{"op": "add_index", "table": "books",
+            "index": {"columns": ["title"], "unique": true}}]),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+        assert!(refused.json["error"]["fields"]["duplicates"].is_array(), "{}", refused.text);
+        if backend != Backend::Sqlite {
+            let change = json!([{"op": "alter_column", "table": "books",
+                "column": {"name": "author_id", "type": "integer", "nullable": false}}]);
+            let shown = preview(&mut c, change.clone()).await;
+            assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+            assert_eq!(shown.json["facts"][0]["kind"], "nulls", "{}", shown.text);
+            assert_eq!(shown.json["facts"][0]["count"], 1);
+            assert_eq!(shown.json["facts"][0]["blocking"], true);
+            assert_eq!(apply(&mut c, "author_required", change).await.status, StatusCode::CONFLICT);
+        }
+        let shown = preview(&mut c, json!([{"op": "drop_column", "table": "books", "column": "title"}])).await;
+        assert_eq!(shown.json["facts"][0]["kind"], "values_lost", "{}", shown.text);
+        assert_eq!(shown.json["facts"][0]["count"], 2, "{}", shown.text);
+        assert_eq!(shown.json["facts"][0]["blocking"], false);
+
+        // a rename carries the column's label and a role's permission along
+        let label = c
+            .send(
+                Method::PATCH,
+                "/admin/api/v1/tables/books/metadata",
+                Some(json!({"columns": {"title": {"label": "Book title"}}})),
+            )
+            .await;
+        assert_eq!(label.status, StatusCode::OK, "{}", label.text);
+        let role = c.send(Method::POST, "/admin/api/v1/roles", Some(json!({"name": "reader"}))).await;
+        assert!(role.status.is_success(), "{}", role.text);
+        common::put_rule(
+            &mut c,
+            "reader",
+            "books",
+            "select",
+            json!({"columns": ["id", "title"], "filter": {"title": {"_neq": "secret"}}}),
+        )
+        .await;
+        applied(
+            &mut c,
+            "rename_title",
+            json!([{"op": "rename_column", "table": "books", "from": "title", "to": "headline"}]),
+        )
+        .await;
+        let schema = table(&mut c, "books").await;
+        let headline = schema.json["columns"].as_array().unwrap().iter().find(|c| c["name"] == "headline").cloned();
+        assert_eq!(headline.unwrap()["label"], "Book title", "{}", schema.text);
+        let rules = c.get("/admin/api/v1/metadata").await.json["permissions"].clone();
+        assert_eq!(rules[0]["rule"]["columns"], json!(["id", "headline"]), "{rules}");
+        assert_eq!(rules[0]["rule"]["filter"], json!({"headline": {"_neq": "secret"}}), "{rules}");
+        // audited twice: the migration's step, and what followed it in rubbie's records
+        let migration = c.get("/admin/api/v1/audit?category=migration").await.json;
+        assert!(migration["entries"][0]["summary"].as_str().unwrap().contains("rename title"), "{migration}");
+        let follow = c.get("/admin/api/v1/audit?category=metadata").await.json;
+        assert_eq!(follow["entries"][0]["summary"], "Followed the schema change rename_title", "{follow}");
+
+        // add a column, then roll its migration back from the migrations page
+        applied(
+            &mut c,
+            "add_pages",
+            json!([{"op": "add_column", "table": "books",
+            "column": {"name": "pages", "type": "integer", "nullable": false, "default": 0}}]),
+        )
+        .await;
+        assert!(columns(&table(&mut c, "books").await.json).contains(&"pages".to_owned()));
+        roll_back_last(&mut c).await;
+        assert!(!columns(&table(&mut c, "books").await.json).contains(&"pages".to_owned()), "rolled back");
+
+        // a table still referenced cannot go; once its referrer is gone it can, and comes back empty
+        let refused = preview(&mut c, json!([{"op": "drop_table", "table": "authors"}])).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+        assert!(refused.text.contains("books"), "{}", refused.text);
+        let shown = preview(&mut c, json!([{"op": "drop_table", "table": "books"}])).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+        assert_eq!(shown.json["facts"][0]["kind"], "rows_lost", "{}", shown.text);
+        assert_eq!(shown.json["facts"][0]["count"], 3);
+        assert_eq!(shown.json["down_verified"], verified, "{backend:?}: {}", shown.text);
+        applied(&mut c, "drop_books", json!([{"op": "drop_table", "table": "books"}])).await;
+        assert_eq!(table(&mut c, "books").await.status, StatusCode::NOT_FOUND);
+        let document = c.get("/admin/api/v1/metadata").await.json;
+        assert!(document["permissions"].as_array().unwrap().is_empty(), "a dropped table leaves no rules: {document}");
+        assert!(document["tables"].get("books").is_none(), "nor metadata: {document}");
+        // rolling back re-creates the table (empty); what rubbie kept about it comes back by
+        // reverting the follow-up's audit entry, not by the rollback
+        roll_back_last(&mut c).await;
+        let schema = c.get("/admin/api/v1/schema").await;
+        let back = schema.json["tables"].as_array().unwrap().iter().find(|t| t["name"] == "books").cloned();
+        let back = back.unwrap_or_else(|| panic!("{backend:?}: books is back: {}", schema.text));
+        assert_eq!(back["tracked"], false);
+        assert_eq!(back["foreign_keys"][0]["references_table"], "authors", "{back}");
+        assert_eq!(back["foreign_keys"][0]["on_delete"], "CASCADE", "{back}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_changes_are_refused_before_anything_runs() {
+    for t in TestDb::all().await {
+        let backend = t.backend();
+        let dir = Dir::new();
+        let mut c = editor(&t, &dir).await;
+        exec(&t.db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(50))").await;
+        let cases = [
+            (json!([{"op": "drop_table", "table": "ghost"}]), StatusCode::NOT_FOUND),
+            (json!([{"op": "drop_column", "table": "notes", "column": "ghost"}]), StatusCode::BAD_REQUEST),
+            (
+                json!([{"op": "add_column", "table": "notes", "column": {"name": "x", "type": "int; DROP TABLE notes"}}]),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                json!([{"op": "add_column", "table": "notes", "column": {"name": "x", "type": "nosuchtype"}}]),
+                StatusCode::BAD_REQUEST,
+            ),
+            (json!([{"op": "rename_table", "table": "notes", "to": "rubbie_users"}]), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                json!([{"op": "add_column", "table": "notes", "column": {"name": "body", "type": "text"}}]),
+                StatusCode::CONFLICT,
+            ),
+            (json!([{"op": "drop_column", "table": "notes", "column": "id"}]), StatusCode::CONFLICT),
+            (json!([{"op": "rename_column", "table": "notes"}]), StatusCode::BAD_REQUEST),
+            (json!([{"op": "explode", "table": "notes"}]), StatusCode::BAD_REQUEST),
+            (json!([]), StatusCode::UNPROCESSABLE_ENTITY),
+        ];
+        for (changes, status) in cases {
+            let reply = apply(&mut c, "bad", changes.clone()).await;
+            assert_eq!(reply.status, status, "{backend:?} {changes}: {}", reply.text);
+            assert!(reply.json["error"]["message"].is_string(), "{}", reply.text);
+        }
+        // MySQL commits each DDL statement: a request taking two is refused as a whole
+        let two = json!([
+            {"op": "add_column", "table": "notes", "column": {"name": "a", "type": "integer"}},
+            {"op": "add_column", "table": "notes", "column": {"name": "b", "type": "integer"}},
+        ]);
+        let reply = preview(&mut c, two).await;
+        let expected = if backend == Backend::Mysql { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+        assert_eq!(reply.status, expected, "{backend:?}: {}", reply.text);
+        // a NOT NULL column without a default over existing rows
+        exec(&t.db, "INSERT INTO notes (id, body) VALUES (1, 'x')").await;
+        let reply = apply(
+            &mut c,
+            "required",
+            json!([{"op": "add_column", "table": "notes",
+            "column": {"name": "due", "type": "date", "nullable": false}}]),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{backend:?}: {}", reply.text);
+        assert!(dir.files().is_empty(), "nothing written: {:?}", dir.files());
+        t.cleanup().await;
+    }
+}
