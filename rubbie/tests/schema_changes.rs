@@ -297,6 +297,14 @@ async fn bad_changes_are_refused_before_anything_runs() {
         let reply = preview(&mut c, two).await;
         let expected = if backend == Backend::Mysql { StatusCode::BAD_REQUEST } else { StatusCode::OK };
         assert_eq!(reply.status, expected, "{backend:?}: {}", reply.text);
+        // MySQL refuses a foreign key between different types: said before anything runs
+        if backend == Backend::Mysql {
+            let reply = apply(&mut c, "typed", json!([{"op": "create_table", "table": "replies",
+                "columns": [{"name": "id", "type": "integer", "primary_key": true}, {"name": "note_id", "type": "bigint"}],
+                "foreign_keys": [{"columns": ["note_id"], "references_table": "notes", "references_columns": ["id"]}]}])).await;
+            assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+            assert!(reply.text.contains("types"), "{}", reply.text);
+        }
         // a NOT NULL column without a default over existing rows
         exec(&t.db, "INSERT INTO notes (id, body) VALUES (1, 'x')").await;
         let reply = apply(

@@ -46,6 +46,7 @@ start_test_project() {
   rm -rf "$migrations" && cp -r "$root/test_project/migrations/$backend" "$migrations"
   (cd "$work" && DATABASE_URL="$url" BIND_ADDR="127.0.0.1:$port" RUBBIE_ADMIN_USERNAME=e2e-admin \
     RUBBIE_MIGRATIONS_DIR="$migrations" RUBBIE_DEMO_HOST_AUTH_SECRET=e2e-demo-host-sign-in-key \
+    RUBBIE_DEV_MODE="${RUBBIE_DEV_MODE:-0}" \
     RUBBIE_ADMIN_PASSWORD=e2e-password-1 RUST_LOG=warn exec "$binary") > "$log" 2>&1 &
   pid=$!
   servers+=("$pid")

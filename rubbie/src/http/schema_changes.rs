@@ -17,7 +17,9 @@ use crate::schema_changes::{self, AppliedChanges, ChangePreview, SchemaChange};
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/schema/changes/preview", post(preview_changes)).route("/api/v1/schema/changes", post(apply_changes))
+    Router::new()
+        .route("/api/v1/schema/changes/preview", post(preview_changes))
+        .route("/api/v1/schema/changes", post(apply_changes))
 }
 
 /// Changes to look at.

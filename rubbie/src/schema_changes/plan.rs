@@ -312,6 +312,17 @@ impl Planner<'_> {
                 spec.references_columns.join(", ")
             )));
         }
+        if self.backend == Backend::Mysql {
+            for (c, r) in spec.columns.iter().zip(&spec.references_columns) {
+                let (a, b) = (&self.column(from, c)?.db_type, &self.column(to, r)?.db_type);
+                if integer_width_free(a) != integer_width_free(b) {
+                    return Err(Error::conflict(format!(
+                        "{table}.{c} is {a} but {}.{r} is {b}: MySQL needs a foreign key's columns to have the referenced columns' types",
+                        to.name
+                    )));
+                }
+            }
+        }
         let name = spec.name.clone().unwrap_or_else(|| format!("{table}_{}_fkey", spec.columns.join("_")));
         self.free_index_name(from, &name)?;
         let on_delete = change::action("on_delete", spec.on_delete.as_deref())?;
@@ -796,6 +807,16 @@ fn normalised(t: &str) -> String {
     t.to_ascii_lowercase().replace("character varying", "varchar").replace(", ", ",")
 }
 
+/// A MySQL type without the display width of an integer (`bigint(20)` is `bigint`), `integer`
+/// read as `int`.
+fn integer_width_free(t: &str) -> String {
+    let t = t.to_ascii_lowercase().replacen("integer", "int", 1);
+    match (t.find('('), t.find(')')) {
+        (Some(open), Some(close)) if t[..open].ends_with("int") => format!("{}{}", &t[..open], &t[close + 1..]),
+        _ => t,
+    }
+}
+
 /// Whether an expression mentions a column (as a word, quoted or not).
 fn mentions(expression: &str, column: &str) -> bool {
     let lower = expression.to_ascii_lowercase();
@@ -806,4 +827,24 @@ fn mentions(expression: &str, column: &str) -> bool {
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
         !word(before) && !word(after)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{integer_width_free, mentions};
+
+    #[test]
+    fn mysql_integer_widths_do_not_make_types_differ() {
+        assert_eq!(integer_width_free("bigint(20)"), "bigint");
+        assert_eq!(integer_width_free("int(11) unsigned"), "int unsigned");
+        assert_eq!(integer_width_free("INTEGER"), "int");
+        assert_eq!(integer_width_free("varchar(20)"), "varchar(20)");
+    }
+
+    #[test]
+    fn checks_mention_whole_words() {
+        assert!(mentions("(price > 0)", "price"));
+        assert!(mentions("\"price\" > 0", "price"));
+        assert!(!mentions("(unit_price > 0)", "price"));
+    }
 }
