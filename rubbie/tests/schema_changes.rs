@@ -68,11 +68,16 @@ async fn preview(c: &mut Client, changes: Value) -> common::Reply {
     c.send(Method::POST, PREVIEW, Some(json!({"changes": changes}))).await
 }
 
-/// Rolls the newest migration back and waits for the run.
+/// Rolls the newest applied migration back and waits for the run.
 async fn roll_back_last(c: &mut Client) {
     let list = c.get("/admin/api/v1/migrations").await;
-    let versions: Vec<i64> =
-        list.json["migrations"].as_array().unwrap().iter().map(|m| m["version"].as_i64().unwrap()).collect();
+    let versions: Vec<i64> = list.json["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "applied")
+        .map(|m| m["version"].as_i64().unwrap())
+        .collect();
     let target = versions.iter().rev().nth(1).copied().unwrap_or(0);
     let started = c
         .send(Method::POST, "/admin/api/v1/migrations/runs", Some(json!({"action": "rollback", "target": target})))
@@ -165,16 +170,14 @@ async fn tables_are_created_changed_dropped_and_rolled_back() {
         .await;
         assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
         assert!(refused.json["error"]["fields"]["duplicates"].is_array(), "{}", refused.text);
-        if backend != Backend::Sqlite {
-            let change = json!([{"op": "alter_column", "table": "books",
-                "column": {"name": "author_id", "type": "integer", "nullable": false}}]);
-            let shown = preview(&mut c, change.clone()).await;
-            assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
-            assert_eq!(shown.json["facts"][0]["kind"], "nulls", "{}", shown.text);
-            assert_eq!(shown.json["facts"][0]["count"], 1);
-            assert_eq!(shown.json["facts"][0]["blocking"], true);
-            assert_eq!(apply(&mut c, "author_required", change).await.status, StatusCode::CONFLICT);
-        }
+        let change = json!([{"op": "alter_column", "table": "books",
+            "column": {"name": "author_id", "type": "integer", "nullable": false}}]);
+        let shown = preview(&mut c, change.clone()).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+        let nulls = shown.json["facts"].as_array().unwrap().iter().find(|f| f["kind"] == "nulls").cloned();
+        let nulls = nulls.unwrap_or_else(|| panic!("{backend:?}: {}", shown.text));
+        assert_eq!((nulls["count"].as_i64(), nulls["blocking"].as_bool()), (Some(1), Some(true)));
+        assert_eq!(apply(&mut c, "author_required", change).await.status, StatusCode::CONFLICT);
         let shown = preview(&mut c, json!([{"op": "drop_column", "table": "books", "column": "title"}])).await;
         assert_eq!(shown.json["facts"][0]["kind"], "values_lost", "{}", shown.text);
         assert_eq!(shown.json["facts"][0]["count"], 2, "{}", shown.text);
@@ -318,4 +321,98 @@ async fn bad_changes_are_refused_before_anything_runs() {
         assert!(dir.files().is_empty(), "nothing written: {:?}", dir.files());
         t.cleanup().await;
     }
+}
+
+/// A table as `GET /schema` describes it (tracked or not).
+async fn described(c: &mut Client, name: &str) -> Value {
+    let schema = c.get("/admin/api/v1/schema").await;
+    let found = schema.json["tables"].as_array().unwrap().iter().find(|t| t["name"] == name).cloned();
+    found.unwrap_or_else(|| panic!("no {name}: {}", schema.text))
+}
+
+async fn count(t: &TestDb, sql: &str) -> i64 {
+    let rubbie::Database::Sqlite(pool) = &t.db else { unreachable!("SQLite only") };
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn sqlite_rebuilds_keep_every_child_row() {
+    let t = TestDb::sqlite().await;
+    let dir = Dir::new();
+    let mut c = editor(&t, &dir).await;
+    exec(
+        &t.db,
+        "CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE, CHECK (length(name) > 0));
+         CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors (id) ON DELETE CASCADE,
+                             editor_id INTEGER, title TEXT);
+         CREATE TABLE reviews (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors (id) ON DELETE SET NULL);
+         CREATE INDEX books_title ON books (title);
+         INSERT INTO authors VALUES (1, 'Ann'), (2, 'Bo');
+         INSERT INTO books VALUES (1, 1, 2, 'A'), (2, 2, 1, 'B'), (3, 1, NULL, 'C');
+         INSERT INTO reviews VALUES (1, 1), (2, 2);",
+    )
+    .await;
+    let before = described(&mut c, "authors").await;
+
+    // the referenced table is rebuilt: its children keep every row and every key
+    let change = json!([{"op": "alter_column", "table": "authors", "column": {"name": "name", "type": "text"}}]);
+    let shown = preview(&mut c, change.clone()).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert!(
+        shown.json["up_sql"].as_str().unwrap().starts_with("-- no-transaction\nPRAGMA foreign_keys = OFF;")
+            || shown.json["up_sql"].as_str().unwrap().contains("PRAGMA foreign_keys = OFF;"),
+        "{}",
+        shown.text
+    );
+    assert_eq!(shown.json["down_verified"], true, "{}", shown.text);
+    let done = applied(&mut c, "relax_author_name", change).await;
+    let up_file = done["files"].as_array().unwrap().iter().find(|f| f.as_str().unwrap().ends_with(".up.sql")).unwrap();
+    assert!(std::fs::read_to_string(up_file.as_str().unwrap()).unwrap().starts_with("-- no-transaction\n"));
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM books WHERE author_id IS NOT NULL").await, 3, "no child row lost");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM reviews WHERE author_id IS NOT NULL").await, 2, "no key nulled");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM authors").await, 2);
+    assert_eq!(count(&t, "SELECT foreign_keys FROM pragma_foreign_keys").await, 1, "foreign keys are on again");
+    let after = described(&mut c, "authors").await;
+    let name = after["columns"].as_array().unwrap().iter().find(|c| c["name"] == "name").unwrap().clone();
+    let shape = (name["type"].as_str().unwrap().to_lowercase(), name["nullable"].as_bool());
+    assert_eq!(shape, ("text".to_owned(), Some(true)), "{after}");
+    assert_eq!(after["checks"], before["checks"], "checks kept");
+    assert_eq!(after["indexes"].as_array().unwrap().len(), before["indexes"].as_array().unwrap().len(), "{after}");
+
+    // a foreign key added and dropped by rebuilding the child; orphans block the addition
+    let key = json!([{"op": "add_foreign_key", "table": "books",
+        "foreign_key": {"columns": ["editor_id"], "references_table": "authors", "references_columns": ["id"]}}]);
+    exec(&t.db, "INSERT INTO books VALUES (4, 1, 99, 'D')").await;
+    let refused = apply(&mut c, "editor_key", key.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert!(refused.json["error"]["fields"]["orphans"].is_array(), "{}", refused.text);
+    exec(&t.db, "DELETE FROM books WHERE id = 4").await;
+    applied(&mut c, "editor_key", key).await;
+    let books = described(&mut c, "books").await;
+    assert_eq!(books["foreign_keys"].as_array().unwrap().len(), 2, "{books}");
+    assert!(
+        books["indexes"].as_array().unwrap().iter().any(|i| i["name"] == "books_title"),
+        "indexes re-created: {books}"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM books").await, 3);
+    let editor_key = books["foreign_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["columns"] == json!(["editor_id"]))
+        .unwrap()["name"]
+        .clone();
+    applied(&mut c, "drop_editor_key", json!([{"op": "drop_foreign_key", "table": "books", "name": editor_key}])).await;
+    assert_eq!(described(&mut c, "books").await["foreign_keys"].as_array().unwrap().len(), 1);
+
+    // rolling back rebuilds back: authors.name is NOT NULL again, and the rows are all there
+    roll_back_last(&mut c).await; // the key comes back
+    roll_back_last(&mut c).await; // and goes
+    roll_back_last(&mut c).await; // name is NOT NULL again
+    let back = described(&mut c, "authors").await;
+    let name = back["columns"].as_array().unwrap().iter().find(|c| c["name"] == "name").unwrap().clone();
+    assert_eq!(name["nullable"], false, "{back}");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM books WHERE author_id IS NOT NULL").await, 3);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM reviews WHERE author_id IS NOT NULL").await, 2);
+    t.cleanup().await;
 }

@@ -236,7 +236,20 @@ async fn run_step(locked: &mut Locked, table: &str, step: &Step) -> Result<()> {
         }};
     }
     match locked {
-        Locked::Sqlite { pool, .. } => on!(&mut *pool.acquire().await?),
+        Locked::Sqlite { pool, .. } => {
+            let mut conn = pool.acquire().await?;
+            let result: Result<()> = async {
+                on!(&mut *conn);
+                Ok(())
+            }
+            .await;
+            if result.is_err() && step.migration.no_tx {
+                // a no-transaction file can stop inside its own BEGIN with foreign keys off
+                // (the schema editor's rebuilds): that connection is closed, not given back
+                conn.close_on_drop();
+            }
+            result?;
+        }
         Locked::Postgres { conn, .. } => on!(conn),
         Locked::Mysql { conn, .. } => on!(conn),
     }

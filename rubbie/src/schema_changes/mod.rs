@@ -9,6 +9,7 @@ mod change;
 mod facts;
 mod follow;
 mod plan;
+mod rebuild;
 mod verify;
 
 use serde::Serialize;
@@ -139,9 +140,10 @@ async fn prepare(state: &AppState, changes: &[change::SchemaChange]) -> Result<(
             Some(verified)
         }
     };
+    let wrapped = !plan.rebuilt.is_empty();
     let preview = ChangePreview {
-        up_sql: sql_file(&plan.up),
-        down_sql: sql_file(&plan.down),
+        up_sql: sql_file(&plan.up, wrapped),
+        down_sql: sql_file(&plan.down, wrapped),
         warnings: plan.warnings.clone(),
         facts,
         down_verified,
@@ -149,9 +151,19 @@ async fn prepare(state: &AppState, changes: &[change::SchemaChange]) -> Result<(
     Ok((plan, preview))
 }
 
-/// Statements as a migration file holds them.
-fn sql_file(statements: &[String]) -> String {
-    statements.iter().map(|s| format!("{s};\n")).collect::<Vec<_>>().join("\n")
+/// Statements as a migration file holds them (a SQLite rebuild's in a transaction of its own).
+fn sql_file(statements: &[String], rebuild: bool) -> String {
+    let body = statements.iter().map(|s| format!("{s};\n")).collect::<Vec<_>>().join("\n");
+    if rebuild { rebuild::wrap(&body) } else { body }
+}
+
+/// The file with a first comment naming it (after `-- no-transaction`, which sqlx reads
+/// from the first line).
+fn with_header(sql: &str, header: &str) -> String {
+    match sql.strip_prefix("-- no-transaction\n") {
+        Some(rest) => format!("-- no-transaction\n{header}\n{rest}"),
+        None => format!("{header}\n{sql}"),
+    }
 }
 
 /// On PostgreSQL, a type name this build does not list is asked of the database (enums,
@@ -204,8 +216,8 @@ pub(crate) async fn apply(
     authoring::validate(name, &preview.up_sql, Some(&preview.down_sql), false)?;
     let draft = Draft {
         name: name.to_owned(),
-        up_sql: format!("-- {name}: written by rubbie's schema editor\n{}", preview.up_sql),
-        down_sql: Some(format!("-- undoes {name}\n{}", preview.down_sql)),
+        up_sql: with_header(&preview.up_sql, &format!("-- {name}: written by rubbie's schema editor")),
+        down_sql: Some(with_header(&preview.down_sql, &format!("-- undoes {name}"))),
     };
     let effects = plan.effects.clone();
     let follower = actor.clone();

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::catalogue::{ConstraintIndexes, Definitions};
 use super::change::{self, ColumnSpec, ForeignKeySpec, IndexSpec, SchemaChange};
+use super::rebuild;
 use crate::db::Backend;
 use crate::db::json_row::quote_ident;
 use crate::db::schema::{Column, ColumnKind, ForeignKey, Index, Table};
@@ -23,6 +24,9 @@ pub(crate) struct Plan {
     pub probes: Vec<Probe>,
     /// What rubbie's records follow once the change ran.
     pub effects: Vec<Effect>,
+    /// SQLite tables rebuilt: the migration then runs as a `-- no-transaction` file with
+    /// foreign keys off (see [`rebuild`]).
+    pub rebuilt: Vec<String>,
 }
 
 /// A question to the data before anything runs: how many rows a change loses or is blocked by.
@@ -78,6 +82,20 @@ pub(crate) fn plan(start: Start<'_>, changes: &[SchemaChange]) -> Result<Plan> {
         downs.push(p.change(c).map_err(|e| at(i, e))?);
     }
     p.plan.down = downs.into_iter().rev().flatten().collect();
+    if !p.plan.rebuilt.is_empty() {
+        // the rebuilt tables and those referencing them: their keys are checked before COMMIT
+        let mut checked = p.plan.rebuilt.clone();
+        for t in &p.tables {
+            if !checked.contains(&t.name) && t.foreign_keys.iter().any(|k| p.plan.rebuilt.contains(&k.references_table))
+            {
+                checked.push(t.name.clone());
+            }
+        }
+        for statements in [&mut p.plan.up, &mut p.plan.down] {
+            statements.insert(0, rebuild::GUARD.to_owned());
+            statements.extend(rebuild::finish(&checked));
+        }
+    }
     Ok(p.plan)
 }
 
@@ -495,9 +513,6 @@ impl Planner<'_> {
     fn alter_column(&mut self, table: &str, spec: &ColumnSpec) -> Result<Vec<String>> {
         let t = self.table(table)?;
         let old = self.column(t, &spec.name)?.clone();
-        if self.backend == Backend::Sqlite {
-            return Err(rebuild_needed("changing a column's type, nullability or default"));
-        }
         if spec.primary_key != old.primary_key {
             return Err(Error::field("column.primary_key", "the primary key stays as it is"));
         }
@@ -563,7 +578,19 @@ impl Planner<'_> {
                     ));
                 }
             }
-            Backend::Sqlite => unreachable!("refused above"),
+            Backend::Sqlite => {
+                if old.db_type.eq_ignore_ascii_case(&new.db_type)
+                    && old.nullable == new.nullable
+                    && old.default == new.default
+                {
+                    return Err(Error::field("column", format!("{table}.{} is like this already", old.name)));
+                }
+                let (db_type, nullable, default) = (new.db_type.clone(), new.nullable, new.default.clone());
+                down = self.rebuild(table, |t| {
+                    let c = t.columns.iter_mut().find(|c| c.name == old.name).expect("found above");
+                    (c.db_type, c.nullable, c.default) = (db_type, nullable, default);
+                })?;
+            }
         }
         if old.nullable && !new.nullable {
             self.plan.probes.push(Probe {
@@ -575,7 +602,7 @@ impl Planner<'_> {
                 message: format!("{{n}} rows of {table} have no {}: NOT NULL cannot hold", old.name),
             });
         }
-        if up.is_empty() {
+        if up.is_empty() && self.backend != Backend::Sqlite {
             return Err(Error::field("column", format!("{table}.{} is like this already", old.name)));
         }
         let column = self.table_mut(table).columns.iter_mut().find(|c| c.name == old.name).expect("found above");
@@ -706,8 +733,8 @@ impl Planner<'_> {
         let constraint = self.constraint_indexes.contains(&(table.to_owned(), name.to_owned()));
         let columns = self.list(&index.columns);
         let (up, down) = match self.backend {
-            Backend::Sqlite if name.starts_with("sqlite_autoindex_") => {
-                return Err(rebuild_needed("dropping a UNIQUE constraint written in CREATE TABLE"));
+            Backend::Sqlite if rebuild::inline(name) => {
+                return self.rebuild(table, |t| t.indexes.retain(|i| i.name != name));
             }
             Backend::Postgres if constraint => (
                 format!("ALTER TABLE {} DROP CONSTRAINT {}", self.q(table), self.q(name)),
@@ -727,9 +754,6 @@ impl Planner<'_> {
     }
 
     fn add_foreign_key(&mut self, table: &str, spec: &ForeignKeySpec) -> Result<Vec<String>> {
-        if self.backend == Backend::Sqlite {
-            return Err(rebuild_needed("adding a foreign key to an existing table"));
-        }
         let (clause, key) = self.foreign_key_clause(table, spec)?;
         let q_t = self.q(table);
         let joins = key
@@ -755,9 +779,38 @@ impl Planner<'_> {
                 key.references_table
             ),
         });
+        if self.backend == Backend::Sqlite {
+            return self.rebuild(table, |t| t.foreign_keys.push(key));
+        }
         self.plan.up.push(format!("ALTER TABLE {q_t} ADD {clause}"));
         let down = vec![self.drop_foreign_key_sql(table, &key.name)];
         self.table_mut(table).foreign_keys.push(key);
+        Ok(down)
+    }
+
+    /// SQLite: `table` rebuilt in the form `change` gives it (and back, for the down SQL),
+    /// refused while its rows already break a foreign key (the check before COMMIT would fail).
+    fn rebuild(&mut self, table: &str, change: impl FnOnce(&mut Table)) -> Result<Vec<String>> {
+        let before = self.table(table)?.clone();
+        let mut after = before.clone();
+        change(&mut after);
+        self.plan.up.extend(rebuild::statements(&before, &after)?);
+        let down = rebuild::statements(&after, &before)?;
+        self.plan.probes.push(Probe {
+            kind: "key_violations",
+            table: table.to_owned(),
+            column: None,
+            sql: format!("SELECT COUNT(*) FROM pragma_foreign_key_check({})", change::literal(self.backend, table)),
+            blocks: true,
+            message: format!("{{n}} rows of {table} break a foreign key already: fix them before the table is rebuilt"),
+        });
+        if !self.plan.rebuilt.iter().any(|t| t == table) {
+            self.plan.rebuilt.push(table.to_owned());
+            self.plan.warnings.push(format!(
+                "SQLite cannot alter {table} in place: it is rebuilt (new table, rows copied and counted, old one dropped) with foreign keys off"
+            ));
+        }
+        *self.table_mut(table) = after;
         Ok(down)
     }
 
@@ -777,7 +830,7 @@ impl Planner<'_> {
             .cloned()
             .ok_or_else(|| Error::BadRequest(format!("{table} has no foreign key {name:?}")))?;
         if self.backend == Backend::Sqlite {
-            return Err(rebuild_needed("dropping a foreign key"));
+            return self.rebuild(table, |t| t.foreign_keys.retain(|k| k.name != name));
         }
         self.plan.up.push(self.drop_foreign_key_sql(table, name));
         let down = format!(
@@ -793,13 +846,6 @@ impl Planner<'_> {
         self.table_mut(table).foreign_keys.retain(|k| k.name != name);
         Ok(vec![down])
     }
-}
-
-/// SQLite cannot do this with ALTER TABLE; the table rebuild it needs is not built yet.
-fn rebuild_needed(what: &str) -> Error {
-    Error::conflict(format!(
-        "on SQLite, {what} needs the table to be rebuilt, which rubbie does not do yet; write the migration by hand on the migrations page"
-    ))
 }
 
 /// A type name compared loosely (`INTEGER` and `integer`, `varchar(20)` and `character varying(20)`).

@@ -15,6 +15,11 @@ use crate::error::{Error, Result};
 /// What differs after up and down, one line per table (empty: the schema came back exactly).
 pub(crate) async fn round_trip(db: &Database, plan: &Plan) -> Result<Vec<String>> {
     let mut tx = db.begin().await?;
+    if db.backend() == crate::db::Backend::Sqlite {
+        // a rebuild drops a referenced table for a moment: its keys are checked at the end,
+        // by the plan's own guard, as in the migration (where they are off)
+        tx.execute_generated("PRAGMA defer_foreign_keys = ON").await?;
+    }
     let before = introspect_in(&mut tx).await?;
     for statement in &plan.up {
         tx.execute_generated(statement).await.map_err(|e| failed("the change", statement, e))?;
