@@ -416,3 +416,77 @@ async fn sqlite_rebuilds_keep_every_child_row() {
     assert_eq!(count(&t, "SELECT COUNT(*) FROM reviews WHERE author_id IS NOT NULL").await, 2);
     t.cleanup().await;
 }
+
+/// Every table's shape as `GET /schema` gives it, for comparing before and after: columns by
+/// name (one dropped and added back comes last), keys without the names SQLite makes up.
+async fn shapes(c: &mut Client) -> Value {
+    let schema = c.get("/admin/api/v1/schema").await.json;
+    let mut out = serde_json::Map::new();
+    for t in schema["tables"].as_array().unwrap() {
+        let mut columns: Vec<Value> = t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| json!([c["name"], c["type"].as_str().unwrap().to_lowercase(), c["nullable"], c["default"]]))
+            .collect();
+        columns.sort_by_key(|c| c[0].as_str().unwrap().to_owned());
+        let mut keys: Vec<Value> = t["foreign_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| json!([k["columns"], k["references_table"], k["references_columns"], k["on_delete"]]))
+            .collect();
+        keys.sort_by_key(Value::to_string);
+        let mut indexes: Vec<Value> =
+            t["indexes"].as_array().unwrap().iter().map(|i| json!([i["name"], i["columns"], i["unique"]])).collect();
+        indexes.sort_by_key(Value::to_string);
+        let shape = json!({"columns": columns, "primary_key": t["primary_key"], "keys": keys, "indexes": indexes, "checks": t["checks"]});
+        out.insert(t["name"].as_str().unwrap().to_owned(), shape);
+    }
+    Value::Object(out)
+}
+
+#[tokio::test]
+async fn every_change_kind_applies_and_rolls_back_to_the_schema_before() {
+    for t in TestDb::all().await {
+        let backend = t.backend();
+        let dir = Dir::new();
+        let mut c = editor(&t, &dir).await;
+        exec(
+            &t.db,
+            "CREATE TABLE parents (id INTEGER PRIMARY KEY, code VARCHAR(20));
+             CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER, note VARCHAR(50),
+                                CONSTRAINT kids_parent FOREIGN KEY (parent_id) REFERENCES parents (id));
+             CREATE INDEX kids_note ON kids (note);
+             CREATE TABLE others (id INTEGER PRIMARY KEY, parent_id INTEGER);
+             INSERT INTO parents (id, code) VALUES (1, 'a'), (2, 'b');
+             INSERT INTO kids (id, parent_id, note) VALUES (1, 1, 'x'), (2, 2, 'y');
+             INSERT INTO others (id, parent_id) VALUES (1, 2);",
+        )
+        .await;
+        let kids = described(&mut c, "kids").await;
+        let parent_key = kids["foreign_keys"][0]["name"].clone();
+        let changes = [
+            json!({"op": "add_column", "table": "kids", "column": {"name": "extra", "type": "integer", "nullable": false, "default": 0}}),
+            json!({"op": "alter_column", "table": "kids", "column": {"name": "note", "type": "varchar(80)", "nullable": true}}),
+            json!({"op": "rename_column", "table": "kids", "from": "note", "to": "remark"}),
+            json!({"op": "drop_column", "table": "parents", "column": "code"}),
+            json!({"op": "add_index", "table": "kids", "index": {"columns": ["note"], "unique": true}}),
+            json!({"op": "drop_index", "table": "kids", "name": "kids_note"}),
+            json!({"op": "add_foreign_key", "table": "others",
+                   "foreign_key": {"columns": ["parent_id"], "references_table": "parents", "references_columns": ["id"], "on_delete": "cascade"}}),
+            json!({"op": "drop_foreign_key", "table": "kids", "name": parent_key}),
+            json!({"op": "rename_table", "table": "parents", "to": "mothers"}),
+            json!({"op": "drop_table", "table": "others"}),
+        ];
+        for (i, change) in changes.into_iter().enumerate() {
+            let before = shapes(&mut c).await;
+            let done = apply(&mut c, &format!("change_{i}"), json!([change])).await;
+            assert_eq!(done.status, StatusCode::OK, "{backend:?} {change}: {}", done.text);
+            assert_ne!(shapes(&mut c).await, before, "{backend:?} {change}: the schema changed");
+            roll_back_last(&mut c).await;
+            assert_eq!(shapes(&mut c).await, before, "{backend:?} {change}: rolled back to the schema before");
+        }
+        t.cleanup().await;
+    }
+}

@@ -783,9 +783,17 @@ impl Planner<'_> {
             return self.rebuild(table, |t| t.foreign_keys.push(key));
         }
         self.plan.up.push(format!("ALTER TABLE {q_t} ADD {clause}"));
-        let down = vec![self.drop_foreign_key_sql(table, &key.name)];
+        let mut down = self.drop_foreign_key_sql(table, &key.name);
+        // MySQL indexes a key's columns itself when no index leads with them, and keeps that
+        // index when the key is dropped: the down SQL drops it too
+        let indexed = self.table(table)?.indexes.iter().any(|i| i.columns.starts_with(&key.columns));
+        if self.backend == Backend::Mysql && !indexed {
+            down.push_str(&format!(", DROP INDEX {}", self.q(&key.name)));
+            let index = Index { name: key.name.clone(), columns: key.columns.clone(), unique: false };
+            self.table_mut(table).indexes.push(index);
+        }
         self.table_mut(table).foreign_keys.push(key);
-        Ok(down)
+        Ok(vec![down])
     }
 
     /// SQLite: `table` rebuilt in the form `change` gives it (and back, for the down SQL),
