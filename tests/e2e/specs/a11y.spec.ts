@@ -99,3 +99,19 @@ test('a dialog keeps the focus inside and gives it back when it closes', async (
   await expect(run).toBeFocused()
   await page.getByTestId('sql-mode-read').check()
 })
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the schema editor's dialogs, ${theme}`, async () => {
+    await useTheme(theme)
+    await page.goto('./schema')
+    await page.getByTestId('schema-new-table-button').click()
+    await page.getByTestId('new-table-name').fill('a11y_probe')
+    await page.getByTestId('new-table-add-key').click()
+    expect(await violations()).toEqual([])
+    await page.getByTestId('new-table-review').click()
+    await expect(page.getByTestId('schema-change-up')).toBeVisible()
+    expect(await violations()).toEqual([])
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('schema-change-review')).toHaveCount(0)
+  })
+}
