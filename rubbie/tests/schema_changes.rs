@@ -490,3 +490,24 @@ async fn every_change_kind_applies_and_rolls_back_to_the_schema_before() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_locked_table_stops_the_trial_run_instead_of_hanging_the_preview() {
+    let Some(t) = TestDb::all().await.into_iter().find(|t| t.backend() == Backend::Postgres) else { return };
+    let dir = Dir::new();
+    let mut c = editor(&t, &dir).await;
+    exec(&t.db, "CREATE TABLE busy (id INTEGER PRIMARY KEY)").await;
+    let rubbie::Database::Postgres(pool) = &t.db else { unreachable!() };
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE").execute(&mut *holder).await.unwrap();
+    let started = Instant::now();
+    let shown =
+        preview(&mut c, json!([{"op": "add_column", "table": "busy", "column": {"name": "x", "type": "integer"}}]))
+            .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert_eq!(shown.json["down_verified"], Value::Null, "{}", shown.text);
+    assert!(shown.text.contains("not verified"), "{}", shown.text);
+    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+    holder.rollback().await.unwrap();
+    t.cleanup().await;
+}

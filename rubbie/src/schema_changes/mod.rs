@@ -133,12 +133,17 @@ async fn prepare(state: &AppState, changes: &[change::SchemaChange]) -> Result<(
             plan.warnings.push("MySQL commits DDL as it runs: the down SQL was not tried before it is needed".into());
             None
         }
-        _ => {
-            let differences = verify::round_trip(db, &plan).await?;
-            let verified = differences.is_empty();
-            plan.warnings.extend(differences.into_iter().map(|d| format!("rolling back does not restore {d}")));
-            Some(verified)
-        }
+        _ => match verify::round_trip(db, &plan).await? {
+            None => {
+                plan.warnings.push("the trial run of up and down did not finish within 10 s: not verified".into());
+                None
+            }
+            Some(differences) => {
+                let verified = differences.is_empty();
+                plan.warnings.extend(differences.into_iter().map(|d| format!("rolling back does not restore {d}")));
+                Some(verified)
+            }
+        },
     };
     let wrapped = !plan.rebuilt.is_empty();
     let preview = ChangePreview {

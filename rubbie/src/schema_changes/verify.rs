@@ -12,30 +12,48 @@ use crate::db::introspect::introspect_in;
 use crate::db::schema::{Schema, Table};
 use crate::error::{Error, Result};
 
-/// What differs after up and down, one line per table (empty: the schema came back exactly).
-pub(crate) async fn round_trip(db: &Database, plan: &Plan) -> Result<Vec<String>> {
+/// How long the trial may run on PostgreSQL, and wait for a lock: it takes the locks the
+/// change takes (a type change rewrites the table), on a database others may be using.
+const TRIAL_MS: u64 = 10_000;
+const TRIAL_LOCK_MS: u64 = 2_000;
+
+/// What differs after up and down, one line per table (empty: the schema came back exactly);
+/// `None` when PostgreSQL stopped the trial at its time or lock limit.
+pub(crate) async fn round_trip(db: &Database, plan: &Plan) -> Result<Option<Vec<String>>> {
     let mut tx = db.begin().await?;
-    if db.backend() == crate::db::Backend::Sqlite {
+    match db.backend() {
         // a rebuild drops a referenced table for a moment: its keys are checked at the end,
         // by the plan's own guard, as in the migration (where they are off)
-        tx.execute_generated("PRAGMA defer_foreign_keys = ON").await?;
+        crate::db::Backend::Sqlite => tx.execute_generated("PRAGMA defer_foreign_keys = ON").await?,
+        crate::db::Backend::Postgres => {
+            tx.execute_generated(&format!("SET LOCAL statement_timeout = {TRIAL_MS}")).await?;
+            tx.execute_generated(&format!("SET LOCAL lock_timeout = {TRIAL_LOCK_MS}")).await?;
+        }
+        crate::db::Backend::Mysql => {}
     }
-    let before = introspect_in(&mut tx).await?;
+    match trial(&mut tx, plan).await {
+        Err(Error::Database(e)) if super::facts::cancelled(&e) => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+async fn trial(tx: &mut crate::db::exec::Tx, plan: &Plan) -> Result<Vec<String>> {
+    let before = introspect_in(tx).await?;
     for statement in &plan.up {
         tx.execute_generated(statement).await.map_err(|e| failed("the change", statement, e))?;
     }
     for statement in &plan.down {
         tx.execute_generated(statement).await.map_err(|e| failed("its rollback", statement, e))?;
     }
-    let after = introspect_in(&mut tx).await?;
-    drop(tx); // rolled back
-    Ok(differences(&before, &after))
+    let after = introspect_in(tx).await?;
+    Ok(differences(&before, &after)) // the caller drops the transaction: rolled back
 }
 
-/// A statement the database refused, as a 409 with the database's own words.
+/// A statement the database refused, as a 409 with the database's own words (one it stopped
+/// at the trial's limits stays as it is: the trial did not finish).
 fn failed(what: &str, statement: &str, err: Error) -> Error {
     match err {
-        Error::Database(e) => {
+        Error::Database(e) if !super::facts::cancelled(&e) => {
             let why = e.as_database_error().map_or_else(|| e.to_string(), |d| d.message().to_owned());
             Error::conflict(format!("{what} fails on this database: {why} (in: {statement})"))
         }
