@@ -3,9 +3,10 @@ import { Api } from './api'
 import { password, serialPage, submitSignIn, username } from './support'
 
 // The schema editor (the suite runs the demo with RUBBIE_DEV_MODE=1): a table with a foreign key
-// created in the UI from its SQL preview, seen in the sidebar and the ER diagram, given a row; a
-// column renamed with its label and a role's permission following, the rename rolled back from
-// the migrations page. Cleans up by dropping the table through the editor (its rules go with it).
+// created in the UI from its SQL preview, seen in the sidebar and the ER diagram, given a row from
+// the form; a column label edited and seen in the grid; the column renamed with its label and a
+// role's permission following, the rename rolled back from the migrations page. Cleans up by
+// dropping the table through the editor (its rules go with it).
 
 const TABLE = 'e2e_parcels'
 const ROLE = 'e2e_parcel_reader'
@@ -69,8 +70,17 @@ test('shows it in the ER diagram and takes a row from the form', async () => {
   await expect(page.getByText('1200')).toBeVisible()
 })
 
+test('a label edited on the Metadata tab shows in the grid', async () => {
+  await page.goto(`./schema/${TABLE}?tab=metadata`)
+  const editor = page.getByTestId('metadata-editor')
+  await editor.getByTestId('meta-column-weight-label').fill('Weight (g)')
+  await editor.getByTestId('meta-save').click()
+  await expect(editor.getByTestId('meta-save')).toBeDisabled()
+  await page.getByTestId(`table-link-${TABLE}`).click()
+  await expect(page.getByTestId('grid-header-weight')).toHaveAttribute('title', /^Weight \(g\)/)
+})
+
 test('renames a column: its label and a permission follow', async () => {
-  expect((await api.send('PATCH', `api/v1/tables/${TABLE}/metadata`, { columns: { weight: { label: 'Weight (g)' } } })).status).toBe(200)
   expect((await api.send('POST', 'api/v1/roles', { name: ROLE })).status).toBe(201)
   const rule = await api.send('PUT', `api/v1/permissions/${ROLE}/${TABLE}/select`, { columns: ['id', 'weight'] })
   expect(rule.status).toBe(200)
