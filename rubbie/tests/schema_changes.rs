@@ -157,6 +157,17 @@ async fn tables_are_created_changed_dropped_and_rolled_back() {
         applied(&mut c, "create_books", books).await;
         let schema = table(&mut c, "books").await;
         assert_eq!(schema.json["foreign_keys"][0]["on_delete"], "CASCADE", "{}", schema.text);
+        // a column changed without naming its default keeps it
+        applied(
+            &mut c,
+            "longer_titles",
+            json!([{"op": "alter_column", "table": "books",
+            "column": {"name": "title", "type": "varchar(250)"}}]),
+        )
+        .await;
+        let title = table(&mut c, "books").await.json["columns"][2].clone();
+        assert!(title["type"].as_str().unwrap().contains("250"), "{title}");
+        assert!(title["default"].as_str().is_some_and(|d| d.contains("untitled")), "{backend:?}: {title}");
         exec(&t.db, "INSERT INTO authors (id, name) VALUES (1, 'Ann'), (2, 'Bo')").await;
         exec(&t.db, "INSERT INTO books (id, author_id, title) VALUES (1, 1, 'A'), (2, 1, 'A'), (3, NULL, NULL)").await;
 

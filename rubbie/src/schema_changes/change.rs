@@ -160,10 +160,11 @@ pub struct ColumnSpec {
     #[serde(default = "yes")]
     pub nullable: bool,
     /// The default: a string, number or boolean is that value; `{"expression": "current_timestamp"}`
-    /// one of `current_timestamp`, `current_date`, `current_time` (and `gen_random_uuid()` on PostgreSQL).
-    #[serde(default)]
+    /// one of `current_timestamp`, `current_date`, `current_time` (and `gen_random_uuid()` on
+    /// PostgreSQL); `null` none. Left out: none for a new column, the current one for `alter_column`.
+    #[serde(default, deserialize_with = "crate::http::patch::present")]
     #[schema(value_type = Option<Object>)]
-    pub default: Option<serde_json::Value>,
+    pub default: Option<Option<serde_json::Value>>,
     /// Part of the primary key (create_table only).
     #[serde(default)]
     pub primary_key: bool,

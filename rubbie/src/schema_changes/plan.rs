@@ -207,7 +207,7 @@ impl Planner<'_> {
     fn column_definition(&self, spec: &ColumnSpec) -> Result<(String, Column)> {
         change::check_name("column", &spec.name)?;
         let db_type = change::normalise_type(self.backend, &spec.db_type)?;
-        let default = match &spec.default {
+        let default = match spec.default.as_ref().and_then(Option::as_ref) {
             Some(v) => change::default_sql(self.backend, &spec.name, v)?,
             None => None,
         };
@@ -522,7 +522,10 @@ impl Planner<'_> {
         if old.generated || old.auto_increment {
             return Err(Error::conflict(format!("{table}.{} is filled by the database; it stays as it is", old.name)));
         }
-        let (_, new) = self.column_definition(spec)?;
+        let (_, mut new) = self.column_definition(spec)?;
+        if spec.default.is_none() {
+            new.default = old.default.clone(); // left out: kept as it is
+        }
         let same_type = normalised(&old.db_type) == normalised(&new.db_type);
         let q_t = self.q(table);
         let q_c = self.q(&old.name);
@@ -568,8 +571,8 @@ impl Planner<'_> {
                 }
             }
             Backend::Mysql => {
-                let (definition, _) = self.column_definition(spec)?;
-                up.push(format!("ALTER TABLE {q_t} MODIFY COLUMN {definition}"));
+                // MODIFY restates the whole column: a default left out is the current one
+                up.push(format!("ALTER TABLE {q_t} MODIFY COLUMN {}", self.existing_definition(&new)));
                 down.push(format!("ALTER TABLE {q_t} MODIFY COLUMN {}", self.existing_definition(&old)));
                 if !same_type {
                     self.plan.warnings.push(format!(

@@ -1580,7 +1580,8 @@ export interface components {
         ColumnSpec: {
             /**
              * @description The default: a string, number or boolean is that value; `{"expression": "current_timestamp"}`
-             *     one of `current_timestamp`, `current_date`, `current_time` (and `gen_random_uuid()` on PostgreSQL).
+             *     one of `current_timestamp`, `current_date`, `current_time` (and `gen_random_uuid()` on
+             *     PostgreSQL); `null` none. Left out: none for a new column, the current one for `alter_column`.
              */
             default?: Record<string, never> | null;
             /** @description Its name. */

@@ -7,8 +7,9 @@ export interface ColumnDraft {
   name: string
   type: string
   nullable: boolean
-  /** `none`, a typed `value`, or an expression the server knows. */
-  defaultKind: 'none' | 'value' | 'current_timestamp' | 'current_date'
+  /** `none`, a typed `value`, an expression the server knows, or (changing a column) `keep`
+   * the current one, whatever it is. */
+  defaultKind: 'none' | 'value' | 'current_timestamp' | 'current_date' | 'keep'
   defaultValue: string
   primaryKey: boolean
   unique: boolean
@@ -21,8 +22,10 @@ export function emptyColumn(over: Partial<ColumnDraft> = {}): ColumnDraft {
 const NUMERIC = /^(tinyint|smallint|mediumint|int|integer|bigint|serial|bigserial|real|double|float|numeric|decimal|money)/
 const BOOLEAN = /^(boolean|bool)$/
 
-/** The default as the API takes it: numbers and booleans for those types, text otherwise. */
+/** The default as the API takes it: numbers and booleans for those types, text otherwise;
+ * `undefined` (left out) keeps the current one. */
 export function defaultOf(c: ColumnDraft): unknown {
+  if (c.defaultKind === 'keep') return undefined
   if (c.defaultKind === 'none') return null
   if (c.defaultKind !== 'value') return { expression: c.defaultKind }
   const type = c.type.trim().toLowerCase()
@@ -35,14 +38,16 @@ export function defaultOf(c: ColumnDraft): unknown {
 export type ColumnSpec = Extract<SchemaChange, { op: 'add_column' }>['column']
 
 export function columnSpec(c: ColumnDraft): ColumnSpec {
-  return {
+  const spec: ColumnSpec = {
     name: c.name.trim(),
     type: c.type.trim(),
     nullable: c.primaryKey ? false : c.nullable,
-    default: defaultOf(c) as ColumnSpec['default'],
     primary_key: c.primaryKey,
     unique: c.unique,
   }
+  const value = defaultOf(c)
+  if (value !== undefined) spec.default = value as ColumnSpec['default']
+  return spec
 }
 
 /** A migration name (lower-case letters, digits, underscores) for the changes. */

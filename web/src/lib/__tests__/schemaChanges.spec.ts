@@ -8,6 +8,7 @@ describe('schema changes', () => {
     expect(defaultOf(emptyColumn({ type: 'text', defaultKind: 'value', defaultValue: '42' }))).toBe('42')
     expect(defaultOf(emptyColumn({ defaultKind: 'current_timestamp' }))).toEqual({ expression: 'current_timestamp' })
     expect(defaultOf(emptyColumn())).toBeNull()
+    expect('default' in columnSpec(emptyColumn({ name: 'x', defaultKind: 'keep' }))).toBe(false)
   })
 
   it('makes primary key columns NOT NULL', () => {
