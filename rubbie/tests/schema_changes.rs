@@ -360,7 +360,10 @@ async fn sqlite_rebuilds_keep_every_child_row() {
          CREATE INDEX books_title ON books (title);
          INSERT INTO authors VALUES (1, 'Ann'), (2, 'Bo');
          INSERT INTO books VALUES (1, 1, 2, 'A'), (2, 2, 1, 'B'), (3, 1, NULL, 'C');
-         INSERT INTO reviews VALUES (1, 1), (2, 2);",
+         INSERT INTO reviews VALUES (1, 1), (2, 2);
+         CREATE INDEX authors_lower ON authors (lower(name)) WHERE id > 0;
+         CREATE TRIGGER authors_touch AFTER UPDATE ON authors BEGIN UPDATE books SET title = title WHERE author_id = NEW.id; END;
+         CREATE VIEW author_names AS SELECT name FROM authors;",
     )
     .await;
     let before = described(&mut c, "authors").await;
@@ -383,6 +386,11 @@ async fn sqlite_rebuilds_keep_every_child_row() {
     assert_eq!(count(&t, "SELECT COUNT(*) FROM reviews WHERE author_id IS NOT NULL").await, 2, "no key nulled");
     assert_eq!(count(&t, "SELECT COUNT(*) FROM authors").await, 2);
     assert_eq!(count(&t, "SELECT foreign_keys FROM pragma_foreign_keys").await, 1, "foreign keys are on again");
+    // the index as written (an expression, a condition) and the trigger come back; the view works
+    let attached = "SELECT COUNT(*) FROM sqlite_master WHERE (name = 'authors_touch' AND sql LIKE '%NEW.id%') \
+                    OR (name = 'authors_lower' AND sql LIKE '%(lower(name)) WHERE id > 0')";
+    assert_eq!(count(&t, attached).await, 2);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM author_names").await, 2);
     let after = described(&mut c, "authors").await;
     let name = after["columns"].as_array().unwrap().iter().find(|c| c["name"] == "name").unwrap().clone();
     let shape = (name["type"].as_str().unwrap().to_lowercase(), name["nullable"].as_bool());

@@ -12,16 +12,31 @@ use crate::db::schema::Table;
 use crate::db::{Backend, Database};
 use crate::error::{Error, Result};
 
-/// The statements that re-create each table the changes drop, as it is now.
+/// The statements that re-create each table the changes drop, as it is now; and on SQLite the
+/// indexes and triggers of the tables they name, exactly as written (a rebuild replays them).
 #[derive(Debug, Default)]
 pub(crate) struct Definitions {
     by_table: HashMap<String, Vec<String>>,
+    attached: HashMap<String, Vec<Attached>>,
+}
+
+/// An index or trigger of a SQLite table, with the SQL that made it.
+#[derive(Debug, Clone)]
+pub(crate) struct Attached {
+    pub index: bool,
+    pub name: String,
+    pub sql: String,
 }
 
 impl Definitions {
     /// The statements re-creating `table` (read before planning).
     pub(crate) fn of(&self, table: &str) -> Result<Vec<String>> {
         self.by_table.get(table).cloned().ok_or_else(|| Error::internal(format!("no definition read for {table}")))
+    }
+
+    /// SQLite: the indexes (those with SQL of their own) and triggers of `table`.
+    pub(crate) fn attached(&self, table: &str) -> &[Attached] {
+        self.attached.get(table).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -36,6 +51,21 @@ pub(crate) async fn read(
 ) -> Result<(Definitions, ConstraintIndexes)> {
     let mut definitions = Definitions::default();
     let mut constraints = ConstraintIndexes::new();
+    if let Database::Sqlite(pool) = db {
+        for table in changes.iter().flat_map(SchemaChange::tables) {
+            if definitions.attached.contains_key(table) {
+                continue;
+            }
+            let rows: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
+            )
+            .bind(table)
+            .fetch_all(pool)
+            .await?;
+            let attached = rows.into_iter().map(|(kind, name, sql)| Attached { index: kind == "index", name, sql });
+            definitions.attached.insert(table.to_owned(), attached.collect());
+        }
+    }
     for change in changes {
         match change {
             SchemaChange::DropTable { table } => {

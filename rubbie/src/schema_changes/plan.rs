@@ -75,6 +75,7 @@ pub(crate) fn plan(start: Start<'_>, changes: &[SchemaChange]) -> Result<Plan> {
         constraint_indexes: start.constraint_indexes,
         definitions: start.definitions,
         touched: HashSet::new(),
+        renamed: HashSet::new(),
         plan: Plan::default(),
     };
     let mut downs: Vec<Vec<String>> = Vec::new();
@@ -118,6 +119,8 @@ struct Planner<'a> {
     /// Tables an earlier change of the request touched: their definitions read before
     /// planning no longer describe them.
     touched: HashSet<String>,
+    /// New names of tables renamed earlier in the request.
+    renamed: HashSet<String>,
     plan: Plan,
 }
 
@@ -411,6 +414,7 @@ impl Planner<'_> {
             }
         }
         self.table_mut(table).name = to.to_owned();
+        self.renamed.insert(to.to_owned());
         self.plan.effects.push(Effect::RenamedTable { from: table.to_owned(), to: to.to_owned() });
         Ok(down)
     }
@@ -803,10 +807,17 @@ impl Planner<'_> {
     /// refused while its rows already break a foreign key (the check before COMMIT would fail).
     fn rebuild(&mut self, table: &str, change: impl FnOnce(&mut Table)) -> Result<Vec<String>> {
         let before = self.table(table)?.clone();
+        if self.renamed.contains(table) {
+            // its indexes' and triggers' SQL, read before planning, names the old name
+            return Err(Error::conflict(format!(
+                "{table} is renamed earlier in this request and must now be rebuilt: rename it in a request of its own"
+            )));
+        }
         let mut after = before.clone();
         change(&mut after);
-        self.plan.up.extend(rebuild::statements(&before, &after)?);
-        let down = rebuild::statements(&after, &before)?;
+        let attached = self.definitions.attached(table);
+        self.plan.up.extend(rebuild::statements(&before, &after, attached)?);
+        let down = rebuild::statements(&after, &before, attached)?;
         self.plan.probes.push(Probe {
             kind: "key_violations",
             table: table.to_owned(),

@@ -7,6 +7,7 @@
 //! (see [`wrap`]): with them on, dropping a referenced table deletes or nulls its children's
 //! rows through their ON DELETE actions, whatever else the transaction does.
 
+use super::catalogue::Attached;
 use crate::db::Backend;
 use crate::db::json_row::quote_ident;
 use crate::db::schema::Table;
@@ -22,8 +23,10 @@ fn q(name: &str) -> String {
 }
 
 /// The statements that turn `before` into `after` (same name; `after`'s columns that `before`
-/// has are copied).
-pub(crate) fn statements(before: &Table, after: &Table) -> Result<Vec<String>> {
+/// has are copied). `attached` are the table's indexes and triggers as written: dropping the
+/// old table drops them, so they are replayed (an index only while `after` still has it), and
+/// indexes `after` has beyond them are created.
+pub(crate) fn statements(before: &Table, after: &Table, attached: &[Attached]) -> Result<Vec<String>> {
     if let Some(c) = before.columns.iter().chain(&after.columns).find(|c| c.generated) {
         return Err(Error::conflict(format!(
             "{} has the generated column {}: rubbie does not rebuild such tables; write the migration by hand",
@@ -44,13 +47,23 @@ pub(crate) fn statements(before: &Table, after: &Table) -> Result<Vec<String>> {
             q(&temp)
         ),
         format!("DROP TABLE {}", q(&before.name)),
+        // the legacy rename: the new one re-checks every view and trigger of the schema, and
+        // those naming the table fail while it is gone ("error in view v: no such table")
+        "PRAGMA legacy_alter_table = ON".to_owned(),
         format!("ALTER TABLE {} RENAME TO {}", q(&temp), q(&after.name)),
+        "PRAGMA legacy_alter_table = OFF".to_owned(),
     ];
+    let kept = |name: &str| after.indexes.iter().any(|i| i.name == name);
+    out.extend(attached.iter().filter(|a| a.index && kept(&a.name)).map(|a| a.sql.clone()));
     for index in after.indexes.iter().filter(|i| !inline(&i.name) && i.columns != after.primary_key) {
+        if attached.iter().any(|a| a.index && a.name == index.name) {
+            continue;
+        }
         let unique = if index.unique { "UNIQUE " } else { "" };
         let columns = index.columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ");
         out.push(format!("CREATE {unique}INDEX {} ON {} ({columns})", q(&index.name), q(&after.name)));
     }
+    out.extend(attached.iter().filter(|a| !a.index).map(|a| a.sql.clone()));
     Ok(out)
 }
 

@@ -31,7 +31,13 @@ pub(crate) async fn round_trip(db: &Database, plan: &Plan) -> Result<Option<Vec<
         }
         crate::db::Backend::Mysql => {}
     }
-    match trial(&mut tx, plan).await {
+    let outcome = trial(&mut tx, plan).await;
+    if db.backend() == crate::db::Backend::Sqlite {
+        // a pragma outlives the transaction, on a pooled connection: a trial that stopped
+        // between a rebuild's two must not leave the legacy rename on
+        let _ = tx.execute_generated("PRAGMA legacy_alter_table = OFF").await;
+    }
+    match outcome {
         Err(Error::Database(e)) if super::facts::cancelled(&e) => Ok(None),
         other => other.map(Some),
     }
