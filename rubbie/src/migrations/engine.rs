@@ -28,7 +28,8 @@ pub(crate) struct Run {
     /// A migration saved from the console: its files, renamed into place only if the run
     /// succeeds.
     pub files: Option<Staged>,
-    /// What to do once the run succeeded (a schema change's follow-up), before `done` hears.
+    /// What to do once the run succeeded (a schema change's follow-up), before `done` hears;
+    /// its failure is logged, and the run still succeeded.
     pub after: Option<AfterSuccess>,
     /// Told how the run ended: `Err` holds the message the run's log shows.
     pub done: Option<tokio::sync::oneshot::Sender<std::result::Result<(), String>>>,
@@ -49,7 +50,15 @@ pub(crate) fn spawn(state: AppState, mut locked: Locked, mut run: Run) {
             outcome = settle_files(&db, &run, files, outcome, &mut log).await;
         }
         if let (Ok(()), Some(after)) = (&outcome, run.after.take()) {
-            outcome = after(state.clone()).await;
+            // the migration is applied whatever happens here: a failure is said, not the run's
+            let (kind, description) = match after(state.clone()).await {
+                Ok(()) => ("followed", "rubbie's records follow the change".to_owned()),
+                Err(err) => {
+                    tracing::error!(error = %err, run = run.id, "rubbie: a schema change's follow-up failed");
+                    ("follow_up_failed", format!("applied, but rubbie's records did not follow: {}", describe(&err)))
+                }
+            };
+            log.write(MigrationEvent { kind: kind.into(), description: Some(description), ..event() }).await;
         }
         beat.abort();
         let error = outcome.err().map(|e| describe(&e));

@@ -230,7 +230,13 @@ pub(crate) async fn apply(
     let after: crate::migrations::engine::AfterSuccess = Box::new(move |state: AppState| {
         Box::pin(async move {
             state.refresh_schema().await?;
-            crate::metadata::rewrite_document(&state, &summary, &follower, |doc| follow::rewrite(doc, &effects)).await
+            let rewrite =
+                || crate::metadata::rewrite_document(&state, &summary, &follower, |doc| follow::rewrite(doc, &effects));
+            // a metadata change landing between the read and the write makes it stale: once more
+            match rewrite().await {
+                Err(Error::Conflict { .. }) => rewrite().await,
+                done => done,
+            }
         })
     });
     let (done, finished) = tokio::sync::oneshot::channel();
