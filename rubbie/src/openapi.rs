@@ -65,6 +65,7 @@ pub fn document(host: Option<&utoipa::openapi::OpenApi>) -> utoipa::openapi::Ope
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     add_common_responses(&mut doc);
+    close_tagged_variants(&mut doc);
     if let Some(host) = host {
         let mut host = host.clone();
         for item in host.paths.paths.values_mut() {
@@ -114,6 +115,20 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
                 if unsafe_method {
                     add("403", "Missing or invalid X-CSRF-Token (cookie sessions), or not allowed");
                 }
+            }
+        }
+    }
+}
+
+/// utoipa states `deny_unknown_fields` for structs (`additionalProperties: false`) but not for
+/// the variants of an internally tagged enum; the server refuses unknown fields there too.
+fn close_tagged_variants(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    let Some(components) = doc.components.as_mut() else { return };
+    if let Some(RefOr::T(Schema::OneOf(one))) = components.schemas.get_mut("SchemaChange") {
+        for item in one.items.iter_mut() {
+            if let RefOr::T(Schema::Object(object)) = item {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
             }
         }
     }
